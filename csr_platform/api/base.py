@@ -1,0 +1,64 @@
+"""The one base viewset every tenant-scoped API resource uses.
+
+``get_queryset`` goes through the model's ``visible_to`` (so an object outside the
+caller's visibility is a 404), and ``action_capabilities`` says which role may take
+each action (403 on a visible object). Services raise ``StateConflict`` for 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from rest_framework import viewsets
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from csr_platform.api.permissions import IsTenantMember
+from csr_platform.models import Membership
+from csr_platform.permissions import Capability
+from csr_platform.tenancy import request_membership
+
+
+class ActionCapability(BasePermission):
+    """Checks ``view.action_capabilities``: after the object lookup for detail actions,
+    so an invisible object is a 404 before it can be a 403."""
+
+    message = "Your role does not allow this action."
+
+    def _allowed(self, request: Request, view: Any) -> bool:
+        capability = view.action_capabilities.get(view.action)
+        if capability is None:
+            return True
+        membership = request_membership(request)
+        return membership is not None and membership.can(capability)
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if (view.lookup_url_kwarg or view.lookup_field) in view.kwargs:
+            return True
+        return self._allowed(request, view)
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return self._allowed(request, view)
+
+
+class TenantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    model: ClassVar[type[models.Model]]
+    action_capabilities: ClassVar[dict[str, Capability]] = {}
+    permission_classes = [IsTenantMember, ActionCapability]
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    @property
+    def membership(self) -> Membership:
+        membership = request_membership(self.request)
+        assert membership is not None, "IsTenantMember guarantees a membership"
+        return membership
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
+            return self.model.objects.none()
+        return self.scope(self.model.objects.visible_to(request_membership(self.request)))  # type: ignore[attr-defined]
+
+    def scope(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """Hook for ``select_related``/annotations; never widens the visible rows."""
+        return queryset

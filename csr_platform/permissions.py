@@ -1,0 +1,36 @@
+"""What each role may do: the permission matrix of DESIGN.md §2 as data.
+
+A capability is granted to (organization kind, role) pairs. Views, viewsets and
+services ask ``membership.can(Capability.X)``; nothing else compares role names.
+Each domain app adds the rows it needs here, so the matrix stays in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from csr_platform.roles import OrganizationKind as Kind
+from csr_platform.roles import Role
+
+
+class Capability(StrEnum):
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    VIEW_SECURITY_EVENTS = "view_security_events"
+
+
+GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
+    # "manage members, invitations": brand admin, and a supplier admin for its own org.
+    Capability.MANAGE_MEMBERS: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.SUPPLIER, Role.ADMIN)}),
+    # "manage API tokens": brand admin only (every member may still hold and revoke
+    # tokens for their own membership; see ApiTokenQuerySet.visible_to).
+    Capability.MANAGE_API_TOKENS: frozenset({(Kind.BRAND, Role.ADMIN)}),
+    # Whoever manages the members sees the security events that concern them.
+    Capability.VIEW_SECURITY_EVENTS: frozenset(
+        {(Kind.BRAND, Role.ADMIN), (Kind.SUPPLIER, Role.ADMIN)}
+    ),
+}
+
+
+def is_granted(capability: Capability, *, kind: str, role: str) -> bool:
+    return (kind, role) in GRANTS[capability]

@@ -1,0 +1,9 @@
+// Send Django's CSRF token with every htmx request, and confirm destructive actions.
+document.addEventListener("htmx:configRequest", function (event) {
+  const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+  if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+});
+document.addEventListener("submit", function (event) {
+  const message = event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) event.preventDefault();
+});
