@@ -51,7 +51,15 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "organization",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email", "organization__name"]
     list_select_related = ["organization"]
@@ -63,7 +71,15 @@ class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "prefix", "membership", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "membership",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     search_fields = ["name", "prefix", "membership__user__email"]
     list_select_related = ["membership__user", "membership__organization"]
     readonly_fields = ["prefix", "key_hash", "membership", "created_by", "last_used_at"]

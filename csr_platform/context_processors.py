@@ -13,7 +13,5 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "memberships": getattr(request, "memberships", []),
         "can_manage_members": bool(membership and membership.can(Capability.MANAGE_MEMBERS)),
-        "can_view_security": bool(
-            membership and membership.can(Capability.VIEW_SECURITY_EVENTS)
-        ),
+        "can_view_security": bool(membership and membership.can(Capability.VIEW_SECURITY_EVENTS)),
     }

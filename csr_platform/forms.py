@@ -13,7 +13,8 @@ from csr_platform.roles import roles_for
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
@@ -58,11 +59,15 @@ class ApiTokenForm(forms.Form):
         label=_("Name"), max_length=100, help_text=_("Where the key is used, e.g. “BI export”.")
     )
     membership = forms.ModelChoiceField(
-        label=_("Acts as"), queryset=Membership.objects.none(), required=False,
+        label=_("Acts as"),
+        queryset=Membership.objects.none(),
+        required=False,
         help_text=_("The key has exactly this member's role."),
     )
     expires_at = forms.DateTimeField(
-        label=_("Expires"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Expires"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for a key that lasts until revoked."),
     )
 
@@ -80,10 +85,12 @@ class ApiTokenForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self) -> dict[str, Any]:

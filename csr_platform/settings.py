@@ -23,7 +23,7 @@ from csr_platform.environment import env_bool, env_choice, env_int, env_list, en
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -36,7 +36,7 @@ if not SECRET_KEY:
             "or set DEBUG=true for local development."
         )
     # Development only: a fixed key so sessions survive restarts of `make run`.
-    SECRET_KEY = "development-only-key-never-used-when-debug-is-off"  # noqa: S105
+    SECRET_KEY = "development-only-key-never-used-when-debug-is-off"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

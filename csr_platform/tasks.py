@@ -24,7 +24,9 @@ def send_invitation_email(*, invitation_id: str, secret: str) -> bool:
     sends nothing twice; a failed send releases the claim for the retry.
     """
     claimed = Invitation.objects.filter(
-        pk=invitation_id, email_sent_at__isnull=True, accepted_at__isnull=True,
+        pk=invitation_id,
+        email_sent_at__isnull=True,
+        accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(email_sent_at=timezone.now())
     if not claimed:

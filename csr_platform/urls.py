@@ -29,7 +29,9 @@ auth_patterns = [
         ),
         name="password_reset_complete",
     ),
-    path("invitations/<str:secret>/", auth.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path(
+        "invitations/<str:secret>/", auth.InvitationAcceptView.as_view(), name="invitation_accept"
+    ),
 ]
 
 settings_patterns = [
@@ -39,7 +41,9 @@ settings_patterns = [
     path("members/", settings_views.MembersPage.as_view(), name="settings_members"),
     path("members/invite/", settings_views.InviteView.as_view(), name="settings_invite"),
     path(
-        "members/<uuid:pk>/role/", settings_views.MemberRoleView.as_view(), name="settings_member_role"
+        "members/<uuid:pk>/role/",
+        settings_views.MemberRoleView.as_view(),
+        name="settings_member_role",
     ),
     path(
         "members/<uuid:pk>/remove/",

@@ -20,7 +20,9 @@ def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {key: _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail]
+        return [
+            str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail
+        ]
     return [str(detail)]
 
 

@@ -20,7 +20,9 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["role", "is_active"]
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(Q(user__email__icontains=value) | Q(user__full_name__icontains=value))
+        return queryset.filter(
+            Q(user__email__icontains=value) | Q(user__full_name__icontains=value)
+        )
 
 
 class InvitationFilter(django_filters.FilterSet):

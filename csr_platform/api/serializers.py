@@ -42,11 +42,24 @@ class InvitationSerializer(serializers.ModelSerializer[Invitation]):
     class Meta:
         model = Invitation
         fields = [
-            "id", "email", "role", "status", "invited_by", "created_at", "expires_at",
-            "accepted_at", "revoked_at",
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
         ]
         read_only_fields = [
-            "id", "status", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at",
+            "id",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
         ]
 
 
@@ -54,7 +67,7 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     membership = serializers.PrimaryKeyRelatedField(
         queryset=Membership.objects.none(),
         required=False,
-        help_text="The membership the key acts for; yours when omitted (admins may pick any member).",
+        help_text="The membership the key acts for; yours when omitted (admins: any member).",
     )
     member_email = serializers.EmailField(source="membership.user.email", read_only=True)
     role = serializers.CharField(source="membership.role", read_only=True)
@@ -63,11 +76,26 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
         fields = [
-            "id", "name", "prefix", "membership", "member_email", "role", "status",
-            "created_at", "expires_at", "last_used_at", "revoked_at",
+            "id",
+            "name",
+            "prefix",
+            "membership",
+            "member_email",
+            "role",
+            "status",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
         ]
         read_only_fields = [
-            "id", "prefix", "member_email", "role", "status", "created_at", "last_used_at",
+            "id",
+            "prefix",
+            "member_email",
+            "role",
+            "status",
+            "created_at",
+            "last_used_at",
             "revoked_at",
         ]
 
@@ -106,7 +134,13 @@ class SecurityEventSerializer(serializers.ModelSerializer[SecurityEvent]):
     class Meta:
         model = SecurityEvent
         fields = [
-            "id", "kind", "organization", "actor", "subject_email", "ip_address", "detail",
+            "id",
+            "kind",
+            "organization",
+            "actor",
+            "subject_email",
+            "ip_address",
+            "detail",
             "created_at",
         ]
         read_only_fields = fields

@@ -1,11 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from csr_platform.api import views
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter(trailing_slash=True)
 router.register("members", views.MembershipViewSet, basename="membership")
 router.register("invitations", views.InvitationViewSet, basename="invitation")
 router.register("tokens", views.ApiTokenViewSet, basename="apitoken")

@@ -86,7 +86,9 @@ class TokenObtainView(APIView):
             .first()
         )
         if membership is None:
-            raise ValidationError({"organization": [_("You are not a member of this organization.")]})
+            raise ValidationError(
+                {"organization": [_("You are not a member of this organization.")]}
+            )
         token, key = api_token_issue(
             membership=membership,
             name=data["name"],
@@ -129,7 +131,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     @extend_schema(summary="Remove a member (their API keys are revoked)")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        membership_remove(membership=self.get_object(), by=self.membership, request=request._request)
+        membership_remove(
+            membership=self.get_object(), by=self.membership, request=request._request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -140,7 +144,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     serializer_class = serializers.InvitationSerializer
     filterset_class = filters.InvitationFilter
     ordering_fields = ["created_at", "expires_at"]
-    action_capabilities = {"create": Capability.MANAGE_MEMBERS, "destroy": Capability.MANAGE_MEMBERS}
+    action_capabilities = {
+        "create": Capability.MANAGE_MEMBERS,
+        "destroy": Capability.MANAGE_MEMBERS,
+    }
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def scope(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -160,7 +167,9 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
 
     @extend_schema(summary="Revoke a pending invitation")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        invitation_revoke(invitation=self.get_object(), by=self.membership, request=request._request)
+        invitation_revoke(
+            invitation=self.get_object(), by=self.membership, request=request._request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -101,4 +101,6 @@ class Membership(models.Model):
         return self.organization.kind == OrganizationKind.PARTNER
 
     def can(self, capability: Capability) -> bool:
-        return self.is_active and is_granted(capability, kind=self.organization.kind, role=self.role)
+        return self.is_active and is_granted(
+            capability, kind=self.organization.kind, role=self.role
+        )

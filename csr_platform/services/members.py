@@ -19,8 +19,10 @@ def validate_role_for(*, kind: str, role: str) -> None:
     if role not in ROLES_BY_KIND[kind]:
         allowed = ", ".join(ROLES_BY_KIND[kind])
         raise ValidationError(
-            {"role": _("A %(kind)s organization has the roles: %(allowed)s.")
-             % {"kind": kind, "allowed": allowed}}
+            {
+                "role": _("A %(kind)s organization has the roles: %(allowed)s.")
+                % {"kind": kind, "allowed": allowed}
+            }
         )
 
 

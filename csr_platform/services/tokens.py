@@ -36,8 +36,7 @@ def api_token_issue(
     ``manage_api_tokens`` capability also for any member of the organization.
     """
     if membership.pk != by.pk and not (
-        by.organization_id == membership.organization_id
-        and by.can(Capability.MANAGE_API_TOKENS)
+        by.organization_id == membership.organization_id and by.can(Capability.MANAGE_API_TOKENS)
     ):
         raise ActionForbidden(_("Only an administrator can issue keys for other members."))
     if not membership.is_active:

@@ -45,7 +45,10 @@ class TenantPageMixin(LoginRequiredMixin):
 
 
 def domain_error_response(
-    request: HttpRequest, error: DomainError | ValidationError, template: str, context: dict[str, Any]
+    request: HttpRequest,
+    error: DomainError | ValidationError,
+    template: str,
+    context: dict[str, Any],
 ) -> HttpResponse:
     """Re-render a page with the service's refusal and its HTTP status (400/403/409)."""
     if isinstance(error, ValidationError):

@@ -54,7 +54,9 @@ class MembersPage(TenantPageMixin, View):
         rows = Membership.objects.visible_to(membership).select_related("user")
         query = self.request.GET.get("q", "").strip()
         if query:
-            rows = rows.filter(Q(user__email__icontains=query) | Q(user__full_name__icontains=query))
+            rows = rows.filter(
+                Q(user__email__icontains=query) | Q(user__full_name__icontains=query)
+            )
         role = self.request.GET.get("role", "")
         if role in Role.values:
             rows = rows.filter(role=role)
@@ -117,7 +119,9 @@ class InvitationRevokeView(MembersPage):
             invitation_revoke(invitation=invitation, by=self.membership, request=request)
         except DomainError as exc:
             return self.refused(exc)
-        messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
+        messages.success(
+            request, _("Invitation to %(email)s revoked.") % {"email": invitation.email}
+        )
         return redirect("settings_members")
 
 
@@ -131,7 +135,10 @@ class MemberRoleView(MembersPage):
             return self.page(status=400, action_errors=[_("Choose a valid role.")])
         try:
             membership_change_role(
-                membership=member, role=form.cleaned_data["role"], by=self.membership, request=request
+                membership=member,
+                role=form.cleaned_data["role"],
+                by=self.membership,
+                request=request,
             )
         except (DomainError, ValidationError) as exc:
             return self.refused(exc)

@@ -60,4 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {password})"))
         for email, name, role in logins:
             self.stdout.write(f"  {email:<34} {role:<9} {name}")
-        self.stdout.write("  member@fairwork.example also has the viewer role at Bluefjord Outdoor.")
+        self.stdout.write(
+            "  member@fairwork.example also has the viewer role at Bluefjord Outdoor."
+        )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from csr_platform.models import Membership
+from csr_platform.services.tokens import api_token_issue
+
+
+def pytest_report_header(config: Any) -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "sqlite" in engine:
+        return "database: SQLite (notice: PostgreSQL-only tests are skipped)"
+    return "database: PostgreSQL"
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL; set DATABASE_URL to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Throttle and lockout counters live in the cache; no test inherits another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def token_client(membership: Membership) -> APIClient:
+    """An API client authenticated with a real key issued for ``membership``."""
+    _token, key = api_token_issue(membership=membership, name="test", by=membership)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def session_client(membership: Membership, *, enforce_csrf: bool = False) -> APIClient:
+    """A browser-session API client; CSRF is checked only when asked (see test_csrf)."""
+    client = APIClient(enforce_csrf_checks=enforce_csrf)
+    client.force_login(membership.user)
+    return client
