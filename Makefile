@@ -33,7 +33,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DEBUG=true $(BIN)/mypy .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from csr_platform.models import ApiToken, Invitation, Membership, Organization, SecurityEvent, User
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -32,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "kind", "partner_type", "created_at"]
     list_filter = ["kind", "partner_type"]
     search_fields = ["name", "slug"]
@@ -41,7 +41,7 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", "organization__kind"]
     search_fields = ["user__email", "organization__name"]
@@ -50,7 +50,7 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InvitationAdmin(admin.ModelAdmin):
     list_display = [
         "email",
         "organization",
@@ -70,7 +70,7 @@ class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",
@@ -89,7 +89,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SecurityEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "subject_email", "organization", "actor", "ip_address"]
     list_filter = ["kind"]
     search_fields = ["subject_email", "organization__name"]

@@ -54,6 +54,10 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = roles_for(kind)  # type: ignore[attr-defined]
 
 
+def _member_label(membership: Membership) -> str:
+    return f"{membership.user.email} ({membership.get_role_display()})"
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("Where the key is used, e.g. “BI export”.")
@@ -79,7 +83,7 @@ class ApiTokenForm(forms.Form):
         else:
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = members
-            field.label_from_instance = lambda m: f"{m.user.email} ({m.get_role_display()})"  # type: ignore[method-assign]
+            field.label_from_instance = _member_label  # type: ignore[method-assign,assignment]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from csr_platform.models import Membership
 
 
-class TenantQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class TenantQuerySet(models.QuerySet):
     """A queryset whose rows belong to tenants. Subclasses define the visibility rule."""
 
     def visible_to(self, membership: Membership | None) -> Self:

@@ -33,7 +33,7 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
-def roles_for(kind: str) -> list[tuple[str, str]]:
+def roles_for(kind: str) -> list[tuple[str, object]]:
     """The (value, label) role choices open to members of an organization kind."""
     labels = dict(Role.choices)
     return [(role, labels[role]) for role in ROLES_BY_KIND[kind]]

@@ -6,7 +6,7 @@ kind; pass ``organization=`` to add a colleague to the same tenant instead.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -57,5 +57,8 @@ def member(
     organization: Organization | None = None,
     **user_fields: Any,
 ) -> Membership:
-    organization = organization or OrganizationFactory(kind=kind)
-    return MembershipFactory(organization=organization, role=role, user=UserFactory(**user_fields))
+    organization = organization or cast(Organization, OrganizationFactory(kind=kind))
+    return cast(
+        Membership,
+        MembershipFactory(organization=organization, role=role, user=UserFactory(**user_fields)),
+    )

@@ -42,7 +42,7 @@ class ActionCapability(BasePermission):
         return self._allowed(request, view)
 
 
-class TenantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class TenantViewSet(viewsets.GenericViewSet):
     model: ClassVar[type[models.Model]]
     action_capabilities: ClassVar[dict[str, Capability]] = {}
     permission_classes = [IsTenantMember, ActionCapability]
@@ -55,9 +55,10 @@ class TenantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return membership
 
     def get_queryset(self) -> models.QuerySet[Any]:
+        manager: Any = self.model._default_manager
         if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
-            return self.model.objects.none()
-        return self.scope(self.model.objects.visible_to(request_membership(self.request)))  # type: ignore[attr-defined]
+            return manager.none()
+        return self.scope(manager.visible_to(request_membership(self.request)))
 
     def scope(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """Hook for ``select_related``/annotations; never widens the visible rows."""

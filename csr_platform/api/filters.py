@@ -37,14 +37,13 @@ class InvitationFilter(django_filters.FilterSet):
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         now = timezone.now()
         open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
-        return queryset.filter(
-            {
-                Invitation.Status.PENDING: open_ & Q(expires_at__gt=now),
-                Invitation.Status.EXPIRED: open_ & Q(expires_at__lte=now),
-                Invitation.Status.ACCEPTED: Q(accepted_at__isnull=False),
-                Invitation.Status.REVOKED: Q(accepted_at__isnull=True, revoked_at__isnull=False),
-            }[value]
-        )
+        conditions: dict[str, Q] = {
+            Invitation.Status.PENDING: open_ & Q(expires_at__gt=now),
+            Invitation.Status.EXPIRED: open_ & Q(expires_at__lte=now),
+            Invitation.Status.ACCEPTED: Q(accepted_at__isnull=False),
+            Invitation.Status.REVOKED: Q(accepted_at__isnull=True, revoked_at__isnull=False),
+        }
+        return queryset.filter(conditions[value])
 
 
 class ApiTokenFilter(django_filters.FilterSet):

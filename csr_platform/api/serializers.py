@@ -108,7 +108,8 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
         field = self.fields["membership"]
         assert isinstance(field, serializers.PrimaryKeyRelatedField)
         # Only memberships the caller can see may be named (others read as "not found").
-        field.queryset = Membership.objects.visible_to(membership).filter(is_active=True)
+        visible: Any = Membership.objects.visible_to(membership).filter(is_active=True)
+        field.queryset = visible  # type: ignore[arg-type]  # stubs mistake it for a descriptor
 
 
 class IssuedApiTokenSerializer(ApiTokenSerializer):

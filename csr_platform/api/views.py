@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from csr_platform.api import filters, serializers
 from csr_platform.api.base import TenantViewSet
-from csr_platform.models import ApiToken, Invitation, Membership, SecurityEvent
+from csr_platform.models import ApiToken, Invitation, Membership, SecurityEvent, User
 from csr_platform.permissions import Capability
 from csr_platform.services.invitations import invitation_create, invitation_revoke
 from csr_platform.services.members import membership_change_role, membership_remove
@@ -39,7 +39,7 @@ class WhoAmIView(APIView):
     def get(self, request: Request) -> Response:
         membership = request_membership(request)
         assert membership is not None
-        user = request.user
+        user = cast(User, request.user)
         return Response(
             {
                 "user": serializers.UserSummarySerializer(user).data,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -31,7 +33,7 @@ def _require_manager(by: Membership, target: Membership) -> None:
         raise ActionForbidden(_("Only an administrator of this organization can do this."))
 
 
-def _lock_admins(organization_id: object) -> int:
+def _lock_admins(organization_id: uuid.UUID) -> int:
     """Lock the organization's active admins and count them.
 
     Locking them serializes concurrent demotions, so two admins demoting each other at

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -90,14 +90,14 @@ class InvitationAcceptView(View):
         context = self._context(secret)
         if context["invitation"] is None:
             return render(request, self.template_name, context, status=404)
-        signed_in = request.user if request.user.is_authenticated else None
+        signed_in = cast(User, request.user) if request.user.is_authenticated else None
         form = AcceptInvitationForm(request.POST)
         if signed_in is None and not form.is_valid():
             return render(request, self.template_name, {**context, "form": form}, status=400)
         try:
             membership = invitation_accept(
                 secret=secret,
-                user=signed_in,  # type: ignore[arg-type]
+                user=signed_in,
                 password=form.cleaned_data.get("password", "") if signed_in is None else "",
                 full_name=form.cleaned_data.get("full_name", "") if signed_in is None else "",
                 request=request,

@@ -27,7 +27,7 @@ class TenantPageMixin(LoginRequiredMixin):
 
     @property
     def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+        return self.request.membership  # type: ignore[attr-defined]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
@@ -41,7 +41,7 @@ class TenantPageMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def visible(self, model: type[models.Model]) -> models.QuerySet[Any]:
-        return model.objects.visible_to(self.membership)  # type: ignore[attr-defined,no-any-return]
+        return model.objects.visible_to(self.membership)  # type: ignore[attr-defined]
 
 
 def domain_error_response(

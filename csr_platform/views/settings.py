@@ -32,7 +32,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-class ProfileView(TenantPageMixin, UpdateView):  # type: ignore[type-arg]
+class ProfileView(TenantPageMixin, UpdateView):  # type: ignore[type-arg,unused-ignore]
     template_name = "settings/profile.html"
     form_class = ProfileForm
 

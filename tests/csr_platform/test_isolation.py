@@ -83,7 +83,7 @@ def test_every_route_is_covered_or_explained() -> None:
         r.name for r in ROUTES if r.basename is None and r.name not in NOT_TENANT_DATA
     )
     assert not unexplained, f"API routes outside the harness: {unexplained}"
-    missing = sorted({r.basename for r in TENANT_ROUTES if r.basename not in BUILDERS})
+    missing = sorted({str(r.basename) for r in TENANT_ROUTES if r.basename not in BUILDERS})
     assert not missing, f"No isolation builder in tests/isolation.py for: {missing}"
 
 
