@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -20,14 +21,18 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Token <key>.")
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as: Authorization: Token <key>.")
+            )
         try:
             key = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("The key contains invalid characters.") from None
+            raise exceptions.AuthenticationFailed(
+                _("The key contains invalid characters.")
+            ) from None
         token = api_token_authenticate(key)
         if token is None:
-            raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked API key."))
         return token.membership.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ class ActionCapability(BasePermission):
     """Checks ``view.action_capabilities``: after the object lookup for detail actions,
     so an invisible object is a 404 before it can be a 403."""
 
-    message = "Your role does not allow this action."
+    message = _("Your role does not allow this action.")
 
     def _allowed(self, request: Request, view: Any) -> bool:
         capability = view.action_capabilities.get(view.action)

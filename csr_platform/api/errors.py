@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -42,7 +43,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
-        body["detail"] = "The request has invalid fields."
+        body["detail"] = str(_("The request has invalid fields."))
         data = exc.detail
         if isinstance(data, dict):
             body["fields"] = _flatten(data)
@@ -59,6 +60,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["code"] = "error"
         body["detail"] = str(response.data)
     if response.status_code == status.HTTP_404_NOT_FOUND:
-        body["detail"] = "Not found."
+        body["detail"] = str(_("Not found."))
     response.data = body
     return response

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.request import Request
 
@@ -11,7 +12,7 @@ from csr_platform.tenancy import request_membership
 class IsTenantMember(permissions.BasePermission):
     """Signed in (session or token) and acting for an active membership."""
 
-    message = "You are not a member of any organization."
+    message = _("You are not a member of any organization.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):

@@ -63,6 +63,10 @@ class TokenObtainView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token_obtain"
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # Wrong credentials are a 401 (DRF answers 403 when a view names no scheme).
+        return "Token"
+
     @extend_schema(
         request=serializers.TokenObtainSerializer,
         responses={201: serializers.IssuedApiTokenSerializer},

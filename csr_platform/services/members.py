@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.models import ApiToken, Membership, SecurityEvent
 from csr_platform.permissions import Capability
-from csr_platform.roles import ROLES_BY_KIND, Role
+from csr_platform.roles import ROLES_BY_KIND, Role, roles_for
 from csr_platform.services.security import security_event_record
 
 
 def validate_role_for(*, kind: str, role: str) -> None:
     if role not in ROLES_BY_KIND[kind]:
-        allowed = ", ".join(ROLES_BY_KIND[kind])
+        allowed = ", ".join(f"{value} ({label})" for value, label in roles_for(kind))
         raise ValidationError(
             {
                 "role": _("A %(kind)s organization has the roles: %(allowed)s.")
