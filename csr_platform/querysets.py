@@ -74,8 +74,12 @@ class SecurityEventQuerySet(TenantQuerySet):
             return self.none()
         from csr_platform.models import Membership as MembershipModel
 
+        # Only current members: once someone leaves, where they sign in is no longer
+        # this organization's business.
         member_of_org = MembershipModel.objects.filter(
-            user_id=OuterRef("subject_id"), organization_id=membership.organization_id
+            user_id=OuterRef("subject_id"),
+            organization_id=membership.organization_id,
+            is_active=True,
         )
         return self.filter(
             Q(organization_id=membership.organization_id)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,13 @@ def locked_out(request: HttpRequest, response: Any = None, credentials: Any = No
     from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        # API clients get the API's one error shape, not the sign-in page.
+        detail = _(
+            "Too many failed sign-ins: this account is locked from your address for "
+            "%(minutes)s minutes."
+        ) % {"minutes": minutes}
+        return JsonResponse({"status": 429, "code": "locked_out", "detail": detail}, status=429)
     return render(request, "auth/locked_out.html", {"minutes": minutes}, status=429)
 
 
