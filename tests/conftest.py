@@ -58,3 +58,18 @@ def session_client(membership: Membership, *, enforce_csrf: bool = False) -> API
     client = APIClient(enforce_csrf_checks=enforce_csrf)
     client.force_login(membership.user)
     return client
+
+
+def api_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """Assert the API's one error shape and return the body."""
+    body: dict[str, Any] = response.json()
+    assert response.status_code == status, body
+    assert body["status"] == status
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    assert isinstance(body["code"], str)
+    assert body["code"]
+    if code is not None:
+        assert body["code"] == code
+    assert set(body) <= {"status", "code", "detail", "fields"}
+    return body

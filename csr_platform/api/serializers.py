@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from csr_platform.models import ApiToken, Invitation, Membership, Organization, SecurityEvent, User
 from csr_platform.roles import Role
+from csr_platform.tenancy import request_membership
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
@@ -52,15 +53,7 @@ class InvitationSerializer(serializers.ModelSerializer[Invitation]):
             "accepted_at",
             "revoked_at",
         ]
-        read_only_fields = [
-            "id",
-            "status",
-            "invited_by",
-            "created_at",
-            "expires_at",
-            "accepted_at",
-            "revoked_at",
-        ]
+        read_only_fields = [name for name in fields if name not in ("email", "role")]
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -89,21 +82,12 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
             "revoked_at",
         ]
         read_only_fields = [
-            "id",
-            "prefix",
-            "member_email",
-            "role",
-            "status",
-            "created_at",
-            "last_used_at",
-            "revoked_at",
+            name for name in fields if name not in ("name", "membership", "expires_at")
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        from csr_platform.tenancy import request_membership
-
         membership = request_membership(request) if request else None
         field = self.fields["membership"]
         assert isinstance(field, serializers.PrimaryKeyRelatedField)

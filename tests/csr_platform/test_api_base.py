@@ -20,23 +20,8 @@ from csr_platform.models import Membership, SecurityEvent
 from csr_platform.services.invitations import invitation_create
 from csr_platform.services.security import security_event_record
 from csr_platform.services.tokens import api_token_issue, api_token_revoke
-from tests.conftest import session_client, token_client
+from tests.conftest import api_error, session_client, token_client
 from tests.factories import member
-
-
-def _error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    body = response.json()
-    assert response.status_code == status, body
-    assert body["status"] == status
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    assert isinstance(body["code"], str)
-    assert body["code"]
-    if code is not None:
-        assert body["code"] == code
-    assert set(body) <= {"status", "code", "detail", "fields"}
-    return body
-
 
 # --- One error shape ---------------------------------------------------------------------
 
@@ -49,7 +34,7 @@ def test_a_400_names_the_invalid_fields() -> None:
         "/api/v1/invitations/", {"email": "not-an-address", "role": "emperor"}
     )
 
-    body = _error(response, 400, "invalid")
+    body = api_error(response, 400, "invalid")
     assert set(body["fields"]) == {"email", "role"}
     assert all(isinstance(message, str) for message in body["fields"]["email"])
 
@@ -58,7 +43,7 @@ def test_a_400_names_the_invalid_fields() -> None:
 def test_a_401_for_a_request_without_credentials() -> None:
     response = APIClient().get("/api/v1/members/")
 
-    body = _error(response, 401, "not_authenticated")
+    body = api_error(response, 401, "not_authenticated")
     assert "fields" not in body
     assert response["WWW-Authenticate"] == "Token"
 
@@ -71,7 +56,7 @@ def test_a_403_for_an_action_the_role_does_not_allow() -> None:
         "/api/v1/invitations/", {"email": "x@example.com", "role": "viewer"}
     )
 
-    body = _error(response, 403, "permission_denied")
+    body = api_error(response, 403, "permission_denied")
     assert "role does not allow" in body["detail"]
 
 
@@ -84,7 +69,7 @@ def test_a_404_for_an_object_that_is_not_there_or_not_yours() -> None:
     missing = client.get(f"/api/v1/members/{uuid.uuid4()}/")
     foreign = client.get(f"/api/v1/members/{elsewhere.pk}/")
 
-    assert _error(missing, 404) == _error(foreign, 404)
+    assert api_error(missing, 404) == api_error(foreign, 404)
     assert missing.json()["detail"] == "Not found."
 
 
@@ -96,7 +81,7 @@ def test_a_409_when_the_state_forbids_the_action() -> None:
 
     response = token_client(analyst).delete(f"/api/v1/tokens/{token.pk}/")
 
-    _error(response, 409, "conflict")
+    api_error(response, 409, "conflict")
 
 
 # --- Pagination ----------------------------------------------------------------------------
@@ -158,7 +143,7 @@ def test_a_session_write_without_the_csrf_token_is_refused() -> None:
     assert browser.get("/api/v1/tokens/").status_code == 200  # reads need no token
     refused = browser.post("/api/v1/tokens/", {"name": "from a forged form"})
 
-    body = _error(refused, 403)
+    body = api_error(refused, 403)
     assert "CSRF" in body["detail"]
     assert not analyst.api_tokens.exists()
 
