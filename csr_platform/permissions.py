@@ -17,6 +17,7 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_API_TOKENS = "manage_api_tokens"
     VIEW_SECURITY_EVENTS = "view_security_events"
+    MANAGE_CODE_OF_CONDUCT = "manage_code_of_conduct"
 
 
 GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
@@ -28,6 +29,10 @@ GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
     # Whoever manages the members sees the security events that concern them.
     Capability.VIEW_SECURITY_EVENTS: frozenset(
         {(Kind.BRAND, Role.ADMIN), (Kind.SUPPLIER, Role.ADMIN)}
+    ),
+    # A brand's own code-of-conduct clauses: written by those who record audits.
+    Capability.MANAGE_CODE_OF_CONDUCT: frozenset(
+        {(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}
     ),
 }
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_countries",
+    "django.contrib.postgres",
     "csr_platform",
     "laws",
     "suppliers",

@@ -18,3 +18,18 @@ class IsTenantMember(permissions.BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         return request_membership(request) is not None
+
+
+class ReferenceData(permissions.BasePermission):
+    """Platform-wide reference data (the law library): every member and platform staff
+    read it; only platform staff write it."""
+
+    message = _("Only platform staff edit reference data.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return bool(user.is_staff) or request_membership(request) is not None
+        return bool(user.is_staff)

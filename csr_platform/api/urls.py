@@ -24,5 +24,6 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("laws/", include("laws.api.urls")),
     path("", include(router.urls)),
 ]

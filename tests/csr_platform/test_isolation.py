@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from tests.conftest import session_client, token_client
 from tests.factories import member
-from tests.isolation import BUILDERS, NOT_TENANT_DATA
+from tests.isolation import BUILDERS, NOT_TENANT_DATA, REFERENCE_DATA
 
 API_PREFIX = "api/v1/"
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -71,7 +71,8 @@ def api_routes() -> list[ApiRoute]:
 
 
 ROUTES = api_routes()
-TENANT_ROUTES = [r for r in ROUTES if r.basename is not None]
+TENANT_ROUTES = [r for r in ROUTES if r.basename is not None and r.basename not in REFERENCE_DATA]
+REFERENCE_ROUTES = [r for r in ROUTES if r.basename in REFERENCE_DATA]
 
 
 def test_harness_sees_the_api() -> None:
@@ -84,6 +85,8 @@ def test_every_route_is_covered_or_explained() -> None:
     )
     assert not unexplained, f"API routes outside the harness: {unexplained}"
     missing = sorted({str(r.basename) for r in TENANT_ROUTES if r.basename not in BUILDERS})
+    both = sorted(set(BUILDERS) & set(REFERENCE_DATA))
+    assert not both, f"a resource is either tenant data or reference data: {both}"
     assert not missing, f"No isolation builder in tests/isolation.py for: {missing}"
 
 
@@ -145,3 +148,23 @@ def test_other_tenants_get_404_and_empty_lists(
                     continue
                 assert response.status_code == 200, f"{who} GET {url}"
                 assert _ids(response) == before[who], f"{who} sees rows of another tenant at {url}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", REFERENCE_ROUTES, ids=lambda r: r.name)
+def test_reference_data_is_read_by_members_and_written_by_staff_only(
+    route: ApiRoute, owner: Any, strangers: dict[str, APIClient]
+) -> None:
+    built = REFERENCE_DATA[str(route.basename)](owner)
+    url = reverse(route.name, kwargs={name: built[name] for name in route.kwargs})
+    for who, client in strangers.items():
+        for method in route.methods:
+            response = getattr(client, method)(url, data={}, format="json")
+            if who == "anonymous":
+                assert response.status_code == 401, f"{who} {method.upper()} {url}"
+            elif method == "get":
+                assert response.status_code == 200, f"{who} GET {url}"
+            else:
+                assert response.status_code == 403, (
+                    f"{who} {method.upper()} {url} → {response.status_code}, expected 403"
+                )

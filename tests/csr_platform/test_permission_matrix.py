@@ -1,5 +1,5 @@
 """The first row of the permission matrix, "manage members, invitations, API tokens,
-severity policy", checked against the real API for every (organization kind, role).
+severity policy", and the code of conduct, checked against the real API for every (organization kind, role).
 
 brand admin ✓; brand csr, sourcing, viewer ✗; supplier admin ✓ for its own members
 (but API keys for others stay with brand admins); supplier member ✗; partner member ✗.
@@ -28,19 +28,21 @@ class Row:
     may_change_roles: bool
     may_issue_token_for_others: bool
     sees_security_events: bool
+    # "record audit, findings…" roles also keep the brand's code of conduct.
+    may_edit_code_of_conduct: bool
 
     def __str__(self) -> str:
         return f"{self.kind}-{self.role}"
 
 
 MATRIX = [
-    Row("brand", "admin", True, True, True, True),
-    Row("brand", "csr", False, False, False, False),
-    Row("brand", "sourcing", False, False, False, False),
-    Row("brand", "viewer", False, False, False, False),
-    Row("supplier", "admin", True, True, False, True),
-    Row("supplier", "member", False, False, False, False),
-    Row("partner", "member", False, False, False, False),
+    Row("brand", "admin", True, True, True, True, True),
+    Row("brand", "csr", False, False, False, False, True),
+    Row("brand", "sourcing", False, False, False, False, False),
+    Row("brand", "viewer", False, False, False, False, False),
+    Row("supplier", "admin", True, True, False, True, False),
+    Row("supplier", "member", False, False, False, False, False),
+    Row("partner", "member", False, False, False, False, False),
 ]
 
 # Which column of the table each capability is.
@@ -48,6 +50,7 @@ COLUMN_OF: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: "may_invite",
     Capability.MANAGE_API_TOKENS: "may_issue_token_for_others",
     Capability.VIEW_SECURITY_EVENTS: "sees_security_events",
+    Capability.MANAGE_CODE_OF_CONDUCT: "may_edit_code_of_conduct",
 }
 
 
@@ -154,3 +157,20 @@ def test_seeing_security_events(row: Row, actor: Membership, colleague: Membersh
         assert str(event.pk) in seen
     else:
         assert seen == set()
+
+
+@pytest.mark.django_db
+def test_writing_the_code_of_conduct(row: Row, actor: Membership) -> None:
+    response = token_client(actor).post(
+        "/api/v1/laws/code-clauses/",
+        {
+            "reference": "CoC 4.1",
+            "title": "Working hours",
+            "text": "At most 60 hours a week.",
+            "category": "HOURS",
+            "topic": "overtime",
+            "parameters": {"max_total_hours_per_week": 60},
+        },
+    )
+
+    _expect(row.may_edit_code_of_conduct, response, 201)

@@ -1,0 +1,67 @@
+"""Reading the law library. Laws are reference data every member may read; brand
+code-of-conduct clauses are private to their brand."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Self
+
+from django.db.models import Q, QuerySet
+
+from csr_platform.querysets import TenantQuerySet
+
+if TYPE_CHECKING:
+    from csr_platform.models import Membership
+
+
+class RequirementQuerySet(QuerySet):  # type: ignore[type-arg]
+    def live(self) -> Self:
+        """Not retracted by a correction."""
+        return self.filter(retracted=False)
+
+    def in_force(self, on: date) -> Self:
+        """The versions that applied on ``on`` (one per country, topic and scope)."""
+        return self.live().filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on), effective_from__lte=on
+        )
+
+    def search(self, text: str) -> Self:
+        """Full-text search with ranking on PostgreSQL; a plain match elsewhere."""
+        text = text.strip()
+        if not text:
+            return self
+        if self.db == "default" and self._is_postgres():
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("summary", weight="A")
+                + SearchVector("instrument__title", "citation", weight="B")
+                + SearchVector("interpretation", "remediation_guidance", weight="C")
+            )
+            query = SearchQuery(text, search_type="websearch")
+            return (
+                self.annotate(rank=SearchRank(vector, query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "country", "topic")
+            )
+        words = text.split()
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(summary__icontains=word)
+                | Q(interpretation__icontains=word)
+                | Q(remediation_guidance__icontains=word)
+                | Q(citation__icontains=word)
+                | Q(instrument__title__icontains=word)
+            )
+        return self.filter(condition)
+
+    def _is_postgres(self) -> bool:
+        from django.db import connections
+
+        return connections[self.db].vendor == "postgresql"
+
+
+class CodeClauseQuerySet(TenantQuerySet):
+    def _visible_to(self, membership: Membership) -> Self:
+        return self.filter(brand_id=membership.organization_id)
