@@ -238,8 +238,12 @@ def _number(value: Any) -> Decimal:
 
 def _law_limit(rule: Rule, in_force: dict[str, list[Requirement]], wage_scope: str) -> Limit | None:
     candidates = in_force.get(rule.topic, [])
-    if rule.topic == Topic.MINIMUM_WAGE and wage_scope:
-        candidates = [r for r in candidates if r.scope == wage_scope]
+    if rule.topic == Topic.MINIMUM_WAGE:
+        if wage_scope:
+            candidates = [r for r in candidates if r.scope == wage_scope]
+    elif any(r.scope == "" for r in candidates):
+        # The general rule applies; scoped ones (seasonal factories, shops) are exceptions.
+        candidates = [r for r in candidates if r.scope == ""]
     limits: list[Limit] = []
     for requirement in candidates:
         params = requirement.parameters

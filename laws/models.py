@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from csr_platform.models import Organization
 from laws.parameters import SCHEMAS, Topic, validate_parameters
@@ -27,7 +27,7 @@ class LegalInstrument(models.Model):
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    country = CountryField(_("country"))
+    country: CountryField[str, Country] = CountryField(verbose_name=_("country"))
     title = models.CharField(_("title"), max_length=300)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATUTE)
@@ -55,7 +55,7 @@ class Requirement(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    country = CountryField(_("country"), db_index=True)
+    country: CountryField[str, Country] = CountryField(verbose_name=_("country"), db_index=True)
     topic = models.CharField(_("topic"), max_length=40, choices=Topic.choices, db_index=True)
     # Distinguishes rules that coexist on one topic, e.g. the garment-sector wage and
     # a regional wage; empty for the country's general rule.

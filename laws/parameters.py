@@ -101,7 +101,7 @@ def validate_parameters(topic: str, parameters: Any) -> dict[str, Any]:
         raise ValidationError({"parameters": _("Parameters must be an object of key: value.")})
     allowed = {item.key: item for item in SCHEMAS[topic]}
     wage_topic = topic == Topic.MINIMUM_WAGE
-    errors: list[str] = []
+    errors: list[Any] = []
     clean: dict[str, Any] = {}
     for key, value in parameters.items():
         if wage_topic and key == "currency":

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from csr_platform.models import Membership
 
 
-class RequirementQuerySet(QuerySet):  # type: ignore[type-arg]
+class RequirementQuerySet(QuerySet):
     def live(self) -> Self:
         """Not retracted by a correction."""
         return self.filter(retracted=False)

@@ -48,7 +48,7 @@ def comparison(*, topics: tuple[str, ...] = DEFAULT_COMPARISON, on: date) -> Com
     )
     rows: dict[tuple[str, str], ComparisonRow] = {}
     for requirement in requirements:
-        code = requirement.country.code
+        code = str(requirement.country)
         # Scoped rules (regional wages) get their own row; general rules share one.
         scope = requirement.scope if requirement.topic == Topic.MINIMUM_WAGE else ""
         row = rows.setdefault((code, scope), ComparisonRow(code, str(countries.name(code)), scope))
@@ -94,4 +94,6 @@ def version_on(requirement: Requirement, on: date) -> Requirement | None:
 def library_countries() -> list[tuple[str, str]]:
     """(code, name) of every country the library covers, by name."""
     codes = Requirement.objects.live().values_list("country", flat=True).distinct()
-    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda c: c[1])
+    return sorted(
+        ((str(code), str(countries.name(str(code)))) for code in codes), key=lambda c: c[1]
+    )

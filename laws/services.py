@@ -77,7 +77,7 @@ def _correct(*, current: Requirement, values: dict[str, Any], by: User | None) -
     retracted and points at the correction."""
     Requirement.objects.filter(pk=current.pk).update(retracted=True)
     replacement = Requirement.objects.create(
-        country=current.country,
+        country=str(current.country),
         topic=current.topic,
         scope=current.scope,
         effective_from=current.effective_from,
@@ -145,14 +145,14 @@ def requirement_revise(
         if current.superseded_by_id is not None:
             raise StateConflict(_("A later version exists; revise that one."))
         new = Requirement.objects.create(
-            country=current.country,
+            country=str(current.country),
             topic=current.topic,
             scope=current.scope,
             effective_from=effective_from,
             created_by=by,
             **{**_content_of(current), **values},
         )
-    _relink_series(country=new.country.code, topic=new.topic, scope=new.scope)
+    _relink_series(country=str(new.country), topic=new.topic, scope=new.scope)
     new.refresh_from_db()
     return new
 
@@ -246,7 +246,7 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
         )
     errors = result.errors
     instruments: dict[tuple[str, str], LegalInstrument] = {
-        (i.country.code, i.title): i for i in LegalInstrument.objects.all()
+        (str(i.country), i.title): i for i in LegalInstrument.objects.all()
     }
     for n, raw in enumerate(data.get("instruments") or [], start=1):
         where = _("instrument %(n)s") % {"n": n}

@@ -24,10 +24,10 @@ class RequirementFilter(django_filters.FilterSet):
         fields = ["country", "topic", "scope", "on", "search", "needs_review"]
 
     def filter_on(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        return queryset.in_force(value)  # type: ignore[attr-defined,no-any-return]
+        return queryset.in_force(value)  # type: ignore[attr-defined]
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+        return queryset.search(value)  # type: ignore[attr-defined]
 
 
 class LegalInstrumentFilter(django_filters.FilterSet):

@@ -124,7 +124,7 @@ class BreachSerializer(serializers.Serializer[Breach]):
     limit = serializers.DecimalField(max_digits=14, decimal_places=2)
     law_limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     unit = serializers.CharField()
-    source = serializers.ChoiceField(choices=["law", "code"])
+    source = serializers.ChoiceField(choices=["law", "code"])  # type: ignore[assignment]
     severity = serializers.CharField()
     category = serializers.CharField()
     explanation = serializers.CharField()

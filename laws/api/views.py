@@ -42,7 +42,7 @@ class LegalInstrumentViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet,
 ):
     """Statutes, codes and regulations. Read by every member; written by platform staff."""
 
@@ -58,7 +58,7 @@ class RequirementViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet,
 ):
     """Legal requirements by country and topic. `?on=YYYY-MM-DD` gives the versions in
     force on that date; without it every version is listed (corrected records only
@@ -77,7 +77,9 @@ class RequirementViewSet(
         return rows
 
     def perform_create(self, serializer: Any) -> None:
-        requirement = Requirement(**serializer.validated_data, created_by=self.request.user)
+        requirement = Requirement(
+            **serializer.validated_data, created_by=cast(User, self.request.user)
+        )
         requirement.full_clean()
         requirement.save()
         serializer.instance = requirement
@@ -107,7 +109,7 @@ class RequirementViewSet(
         reviewed = requirement_mark_reviewed(
             requirement=self.get_object(),
             by=cast(User, request.user),
-            note=str(request.data.get("note", "")),
+            note=str(cast(Any, request.data).get("note", "")),
         )
         return Response(self.get_serializer(reviewed).data)
 
