@@ -71,6 +71,7 @@ urlpatterns = [
     path("language/", pages.set_language, name="set_language"),
     path("accounts/", include(auth_patterns)),
     path("settings/", include(settings_patterns)),
+    path("laws/", include("laws.urls")),
     path("api/v1/", include("csr_platform.api.urls")),
     path("admin/", admin.site.urls),
 ]

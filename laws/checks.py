@@ -272,7 +272,11 @@ def _unit(rule: Rule) -> str:
 
 def _code_limit(rule: Rule, clauses: list[CodeClause], country: str) -> Limit | None:
     limits = [
-        Limit(_number(c.parameters[rule.key]), _unit(rule), clause=c)
+        Limit(
+            _number(c.parameters[rule.key]),
+            c.parameters.get("currency", "") if rule.topic == Topic.MINIMUM_WAGE else _unit(rule),
+            clause=c,
+        )
         for c in clauses
         if c.topic == rule.topic and rule.key in c.parameters and c.applies_in(country)
     ]

@@ -33,7 +33,7 @@ class Topic(models.TextChoices):
 @dataclass(frozen=True)
 class Parameter:
     key: str
-    label: str
+    label: Any
     unit: str
     # "max": the law allows at most this; "min": the law requires at least this.
     bound: str
@@ -44,37 +44,43 @@ class Parameter:
 P = Parameter
 SCHEMAS: dict[str, tuple[Parameter, ...]] = {
     Topic.WORKING_HOURS: (
-        P("regular_hours_per_day", "Regular hours per day", "h", "max"),
-        P("regular_hours_per_week", "Regular hours per week", "h", "max"),
+        P("regular_hours_per_day", _("Regular hours per day"), "h", "max"),
+        P("regular_hours_per_week", _("Regular hours per week"), "h", "max"),
     ),
     Topic.OVERTIME: (
-        P("max_overtime_hours_per_day", "Overtime per day", "h", "max"),
-        P("max_total_hours_per_day", "Total hours per day", "h", "max"),
-        P("max_overtime_hours_per_week", "Overtime per week", "h", "max"),
-        P("max_total_hours_per_week", "Total hours per week", "h", "max"),
-        P("max_overtime_hours_per_month", "Overtime per month", "h", "max"),
-        P("max_overtime_hours_per_quarter", "Overtime per quarter", "h", "max"),
-        P("max_overtime_hours_per_year", "Overtime per year", "h", "max"),
+        P("max_overtime_hours_per_day", _("Overtime per day"), "h", "max"),
+        P("max_total_hours_per_day", _("Total hours per day"), "h", "max"),
+        P("max_overtime_hours_per_week", _("Overtime per week"), "h", "max"),
+        P("max_total_hours_per_week", _("Total hours per week"), "h", "max"),
+        P("max_overtime_hours_per_month", _("Overtime per month"), "h", "max"),
+        P("max_overtime_hours_per_quarter", _("Overtime per quarter"), "h", "max"),
+        P("max_overtime_hours_per_year", _("Overtime per year"), "h", "max"),
     ),
     Topic.OVERTIME_PREMIUM: (
-        P("overtime_premium_percent", "Overtime pay, % of the ordinary rate", "%", "min"),
-        P("rest_day_premium_percent", "Rest-day work pay, % of the ordinary rate", "%", "min"),
-        P("holiday_premium_percent", "Holiday work pay, % of the ordinary rate", "%", "min"),
+        P("overtime_premium_percent", _("Overtime pay, % of the ordinary rate"), "%", "min"),
+        P("rest_day_premium_percent", _("Rest-day work pay, % of the ordinary rate"), "%", "min"),
+        P("holiday_premium_percent", _("Holiday work pay, % of the ordinary rate"), "%", "min"),
     ),
     Topic.MINIMUM_AGE: (
-        P("minimum_age_general", "Minimum age for work", "years", "min", integer=True),
-        P("minimum_age_hazardous", "Minimum age for hazardous work", "years", "min", integer=True),
-        P("minimum_age_light_work", "Minimum age for light work", "years", "min", integer=True),
+        P("minimum_age_general", _("Minimum age for work"), "years", "min", integer=True),
+        P(
+            "minimum_age_hazardous",
+            _("Minimum age for hazardous work"),
+            "years",
+            "min",
+            integer=True,
+        ),
+        P("minimum_age_light_work", _("Minimum age for light work"), "years", "min", integer=True),
     ),
     Topic.MINIMUM_WAGE: (
-        P("minimum_monthly_wage", "Minimum monthly wage", "currency", "min"),
-        P("minimum_daily_wage", "Minimum daily wage", "currency", "min"),
+        P("minimum_monthly_wage", _("Minimum monthly wage"), "currency", "min"),
+        P("minimum_daily_wage", _("Minimum daily wage"), "currency", "min"),
     ),
     Topic.WEEKLY_REST: (
-        P("min_rest_days_per_week", "Rest days per week", "days", "min"),
-        P("max_consecutive_days_worked", "Consecutive days worked", "days", "max", integer=True),
+        P("min_rest_days_per_week", _("Rest days per week"), "days", "min"),
+        P("max_consecutive_days_worked", _("Consecutive days worked"), "days", "max", integer=True),
     ),
-    Topic.ANNUAL_LEAVE: (P("min_annual_leave_days", "Paid annual leave", "days", "min"),),
+    Topic.ANNUAL_LEAVE: (P("min_annual_leave_days", _("Paid annual leave"), "days", "min"),),
     Topic.HEALTH_SAFETY: (),
     Topic.FREEDOM_OF_ASSOCIATION: (),
     Topic.ENVIRONMENT_PERMITS: (),

@@ -40,8 +40,8 @@ class RequirementQuerySet(QuerySet):
             )
             query = SearchQuery(text, search_type="websearch")
             return (
-                self.annotate(rank=SearchRank(vector, query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, query))
+                .filter(document=query)
                 .order_by("-rank", "country", "topic")
             )
         words = text.split()

@@ -93,7 +93,7 @@ def version_on(requirement: Requirement, on: date) -> Requirement | None:
 
 def library_countries() -> list[tuple[str, str]]:
     """(code, name) of every country the library covers, by name."""
-    codes = Requirement.objects.live().values_list("country", flat=True).distinct()
+    codes = Requirement.objects.live().values_list("country", flat=True).order_by().distinct()
     return sorted(
         ((str(code), str(countries.name(str(code)))) for code in codes), key=lambda c: c[1]
     )

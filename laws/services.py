@@ -95,16 +95,17 @@ def _content_of(requirement: Requirement) -> dict[str, Any]:
     return {name: getattr(requirement, name) for name in (*CONTENT_FIELDS, *REVIEW_FIELDS)}
 
 
-def _validated_content(topic: str, values: dict[str, Any]) -> dict[str, Any]:
+def _validated_content(
+    topic: str, values: dict[str, Any], base: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validate changed content; ``base`` is the record it changes, so rules that span
+    fields (no source without a review flag) are checked on the result."""
+    merged = {**(base or {}), **values}
     if "parameters" in values:
         values = {**values, "parameters": validate_parameters(topic, values["parameters"])}
     if "summary" in values and not str(values["summary"]).strip():
         raise ValidationError({"summary": _("A requirement needs a summary.")})
-    if (
-        not values.get("needs_review", False)
-        and "source_url" in values
-        and not values["source_url"]
-    ):
+    if not merged.get("needs_review", False) and not merged.get("source_url"):
         raise ValidationError(
             {"source_url": _("A requirement without a source must be flagged for review.")}
         )
@@ -129,7 +130,7 @@ def requirement_revise(
     if current.retracted:
         raise StateConflict(_("This record was corrected; revise its latest version instead."))
     changes = {k: v for k, v in changes.items() if k in (*CONTENT_FIELDS, *REVIEW_FIELDS)}
-    values = _validated_content(current.topic, changes)
+    values = _validated_content(current.topic, changes, base=_content_of(current))
     if effective_from is None or effective_from == current.effective_from:
         if all(getattr(current, k) == v for k, v in values.items()):
             return current
@@ -155,6 +156,32 @@ def requirement_revise(
     _relink_series(country=str(new.country), topic=new.topic, scope=new.scope)
     new.refresh_from_db()
     return new
+
+
+@transaction.atomic
+def requirement_create(*, by: User | None, **values: Any) -> Requirement:
+    """Add a rule, or a later version of one: the series is relinked so exactly one
+    version is in force on any date."""
+    requirement = Requirement(created_by=by, **values)
+    requirement.full_clean()
+    _validated_content(requirement.topic, _content_of(requirement))
+    if (
+        Requirement.objects.live()
+        .filter(
+            country=requirement.country,
+            topic=requirement.topic,
+            scope=requirement.scope,
+            effective_from=requirement.effective_from,
+        )
+        .exists()
+    ):
+        raise StateConflict(_("A version of this rule starts that day already; revise it."))
+    requirement.save()
+    _relink_series(
+        country=str(requirement.country), topic=requirement.topic, scope=requirement.scope
+    )
+    requirement.refresh_from_db()
+    return requirement
 
 
 @transaction.atomic
@@ -250,6 +277,9 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
     }
     for n, raw in enumerate(data.get("instruments") or [], start=1):
         where = _("instrument %(n)s") % {"n": n}
+        if not isinstance(raw, dict):
+            errors.append(_("%(where)s: is not an object.") % {"where": where})
+            continue
         country, title = str(raw.get("country", "")), str(raw.get("title", "")).strip()
         if country not in countries or not title:
             errors.append(
@@ -275,6 +305,9 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
     seen: set[tuple[str, str, str, date]] = set()
     for n, raw in enumerate(data.get("requirements") or [], start=1):
         where = _("requirement %(n)s") % {"n": n}
+        if not isinstance(raw, dict):
+            errors.append(_("%(where)s: is not an object.") % {"where": where})
+            continue
         entry_errors: list[str] = []
         country, topic = str(raw.get("country", "")), str(raw.get("topic", ""))
         scope = str(raw.get("scope") or "")
@@ -290,8 +323,11 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
             )
         start = _parse_day(raw.get("effective_from"), "effective_from", entry_errors)
         end = _parse_day(raw.get("effective_to"), "effective_to", entry_errors)
+        reviewed_on = _parse_day(raw.get("last_reviewed"), "last_reviewed", entry_errors)
         if start is None and not entry_errors:
             entry_errors.append(_("effective_from is required"))
+        if start is not None and end is not None and end < start:
+            entry_errors.append(_("effective_to is before effective_from"))
         content: dict[str, Any] = {}
         if not entry_errors:
             try:
@@ -322,7 +358,7 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
             continue
         assert start is not None
         review = {
-            "last_reviewed": _parse_day(raw.get("last_reviewed"), "last_reviewed", errors),
+            "last_reviewed": reviewed_on,
             "reviewer": str(raw.get("reviewer") or ""),
         }
         current = (

@@ -12,10 +12,10 @@ from datetime import date
 from typing import Any
 
 from csr_platform.models import Membership, SecurityEvent
-from laws.models import LegalInstrument, Requirement
 from csr_platform.services.invitations import invitation_create
 from csr_platform.services.security import security_event_record
 from csr_platform.services.tokens import api_token_issue
+from laws.models import LegalInstrument, Requirement
 from laws.services import code_clause_create
 from tests.factories import member
 

@@ -33,3 +33,14 @@ class ReferenceData(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return bool(user.is_staff) or request_membership(request) is not None
         return bool(user.is_staff)
+
+
+class ReferenceDataReader(ReferenceData):
+    """Read access to reference data for every method (for computations such as the
+    law check, which take a POST body but write nothing)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return bool(user.is_staff) or request_membership(request) is not None

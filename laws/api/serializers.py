@@ -162,8 +162,25 @@ class CodeClauseSerializer(serializers.ModelSerializer[CodeClause]):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class ComparisonColumnSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField()
+
+
+class ComparisonRowSerializer(serializers.Serializer[Any]):
+    country = serializers.CharField()
+    country_name = serializers.CharField()
+    scope = serializers.CharField()
+    needs_review = serializers.BooleanField()
+    values = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="Per column key: value, unit, requirement id, needs_review.",
+    )
+
+
 class ComparisonSerializer(serializers.Serializer[Any]):
-    topic = serializers.CharField()
+    topics = serializers.ListField(child=serializers.CharField())
     on = serializers.DateField()
-    columns = serializers.ListField(child=serializers.DictField())
-    rows = serializers.ListField(child=serializers.DictField())
+    columns = ComparisonColumnSerializer(many=True)
+    rows = ComparisonRowSerializer(many=True)

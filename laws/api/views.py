@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from csr_platform.api.base import TenantViewSet
-from csr_platform.api.permissions import ReferenceData
+from csr_platform.api.permissions import ReferenceData, ReferenceDataReader
 from csr_platform.models import User
 from csr_platform.permissions import Capability
 from csr_platform.tenancy import request_membership
@@ -32,6 +32,7 @@ from laws.services import (
     code_clause_create,
     code_clause_delete,
     code_clause_update,
+    requirement_create,
     requirement_mark_reviewed,
     requirement_revise,
 )
@@ -77,12 +78,9 @@ class RequirementViewSet(
         return rows
 
     def perform_create(self, serializer: Any) -> None:
-        requirement = Requirement(
-            **serializer.validated_data, created_by=cast(User, self.request.user)
+        serializer.instance = requirement_create(
+            by=cast(User, self.request.user), **serializer.validated_data
         )
-        requirement.full_clean()
-        requirement.save()
-        serializer.instance = requirement
 
     @extend_schema(
         request=serializers.RequirementReviseSerializer,
@@ -117,7 +115,8 @@ class RequirementViewSet(
 class LawCheckView(APIView):
     """Measured values in, breached requirements out (law and your brand's code)."""
 
-    permission_classes = [ReferenceData]
+    # A check posts values but changes nothing: whoever may read the library may check.
+    permission_classes = [ReferenceDataReader]
 
     @extend_schema(
         request=serializers.LawCheckSerializer,

@@ -207,9 +207,19 @@ def test_the_docs_load_swagger_ui_from_our_own_static_files() -> None:
 @pytest.mark.parametrize(
     ("kind", "role", "capabilities"),
     [
-        ("brand", "admin", ["manage_api_tokens", "manage_members", "view_security_events"]),
+        (
+            "brand",
+            "admin",
+            [
+                "manage_api_tokens",
+                "manage_code_of_conduct",
+                "manage_members",
+                "view_security_events",
+            ],
+        ),
         ("supplier", "admin", ["manage_members", "view_security_events"]),
-        ("brand", "csr", []),
+        ("brand", "csr", ["manage_code_of_conduct"]),
+        ("brand", "viewer", []),
     ],
 )
 def test_whoami_lists_the_callers_capabilities(

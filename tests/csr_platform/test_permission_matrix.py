@@ -1,5 +1,6 @@
 """The first row of the permission matrix, "manage members, invitations, API tokens,
-severity policy", and the code of conduct, checked against the real API for every (organization kind, role).
+severity policy", and the code of conduct, checked against the real API for every
+(organization kind, role).
 
 brand admin ✓; brand csr, sourcing, viewer ✗; supplier admin ✓ for its own members
 (but API keys for others stay with brand admins); supplier member ✗; partner member ✗.

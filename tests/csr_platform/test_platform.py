@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 
+from csr_platform.demo import DEFAULT_PASSWORD, ORGANIZATIONS
 from csr_platform.environment import env_bool, env_choice, env_int
-from csr_platform.management.commands.seed_demo import DEFAULT_PASSWORD, ORGANIZATIONS
 from csr_platform.models import Membership, Organization, User
 from csr_platform.roles import ROLES_BY_KIND, OrganizationKind
 from csr_platform.views import pages
