@@ -295,7 +295,12 @@ def _fmt(number: Decimal) -> str:
     return text
 
 
+# Units as shown to people; currencies (ISO codes) are shown as they are.
+UNIT_LABELS = {"h": gettext_lazy("h"), "days": gettext_lazy("days"), "years": gettext_lazy("years")}
+
+
 def _explain(measure: Measure, value: Decimal, limit: Limit, bound: str, unit: str) -> str:
+    unit = str(UNIT_LABELS.get(unit, unit))
     what = str(measure.phrase) % {"value": _fmt(value), "unit": unit}
     params = {"what": what, "reference": limit.reference, "limit": _fmt(limit.value), "unit": unit}
     if bound == "max":

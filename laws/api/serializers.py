@@ -164,7 +164,7 @@ class CodeClauseSerializer(serializers.ModelSerializer[CodeClause]):
 
 class ComparisonColumnSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the column's label, not Field.label
     unit = serializers.CharField()
 
 
