@@ -47,6 +47,7 @@ def comparison(*, topics: tuple[str, ...] = DEFAULT_COMPARISON, on: date) -> Com
         .order_by("country", "scope", "topic")
     )
     rows: dict[tuple[str, str], ComparisonRow] = {}
+    requirements = _general_rules_first(list(requirements))
     for requirement in requirements:
         code = str(requirement.country)
         # Scoped rules (regional wages) get their own row; general rules share one.
@@ -68,6 +69,20 @@ def comparison(*, topics: tuple[str, ...] = DEFAULT_COMPARISON, on: date) -> Com
         columns=[c for c in columns if c.key in used],
         rows=sorted(rows.values(), key=lambda r: (r.country_name, r.scope)),
     )
+
+
+def _general_rules_first(requirements: list[Requirement]) -> list[Requirement]:
+    """Wages keep every scope (each gets a row); on other topics a country's general
+    rule stands for it, and scoped exceptions (seasonal factories, shops) are left out
+    unless there is no general rule."""
+    general = {(str(r.country), r.topic) for r in requirements if r.scope == ""}
+    return [
+        r
+        for r in requirements
+        if r.topic == Topic.MINIMUM_WAGE
+        or r.scope == ""
+        or (str(r.country), r.topic) not in general
+    ]
 
 
 def versions_of(requirement: Requirement) -> QuerySet[Requirement]:
