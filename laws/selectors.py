@@ -112,3 +112,14 @@ def library_countries() -> list[tuple[str, str]]:
     return sorted(
         ((str(code), str(countries.name(str(code)))) for code in codes), key=lambda c: c[1]
     )
+
+
+def in_force(*, country: str, topic: str, on: date, scope: str = "") -> Requirement | None:
+    """The version of a country's rule on ``topic`` that applied on ``on`` — what a
+    finding records for its audit date."""
+    return (
+        Requirement.objects.in_force(on)
+        .filter(country=country, topic=topic, scope=scope)
+        .select_related("instrument")
+        .first()
+    )

@@ -170,3 +170,41 @@ def test_unverified_law_is_flagged_in_the_breach(library: None) -> None:
 
     assert result.breaches
     assert result.breaches[0].needs_review is True
+
+
+@pytest.mark.django_db
+def test_the_seeded_sri_lanka_wage_history_through_the_api(library: None) -> None:
+    from tests.conftest import token_client
+    from tests.factories import member
+
+    client = token_client(member("brand", "csr"))
+    url = "/api/v1/laws/requirements/?country=LK&topic=minimum_wage&on={}"
+
+    before = client.get(url.format("2025-06-01")).json()["results"]
+    after = client.get(url.format("2026-02-01")).json()["results"]
+
+    assert [r["parameters"]["minimum_monthly_wage"] for r in before] == [27000]
+    assert [r["parameters"]["minimum_monthly_wage"] for r in after] == [30000]
+    assert before[0]["superseded_by"] == after[0]["id"]
+    assert before[0]["effective_to"] == "2025-12-31"
+
+
+@pytest.mark.django_db
+def test_in_force_gives_the_version_of_the_audit_date(library: None) -> None:
+    from laws.selectors import in_force
+
+    old = in_force(country="KH", topic="minimum_wage", on=date(2025, 12, 31), scope=_kh_scope())
+    new = in_force(country="KH", topic="minimum_wage", on=date(2026, 1, 1), scope=_kh_scope())
+
+    assert old is not None
+    assert new is not None
+    assert old.parameters["minimum_monthly_wage"] == 208
+    assert new.parameters["minimum_monthly_wage"] == 210
+
+
+def _kh_scope() -> str:
+    return str(
+        Requirement.objects.filter(country="KH", topic="minimum_wage").values_list(
+            "scope", flat=True
+        )[0]
+    )
