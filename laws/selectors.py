@@ -40,15 +40,14 @@ def comparison(*, topics: tuple[str, ...] = DEFAULT_COMPARISON, on: date) -> Com
     """One topic (or several) across every country of the library, as in force on
     ``on``: one row per country (and scope), one column per parameter. One query."""
     columns = [item for topic in topics for item in SCHEMAS[topic]]
-    requirements = (
+    in_force_rules = (
         Requirement.objects.in_force(on)
         .filter(topic__in=topics)
         .select_related("instrument")
         .order_by("country", "scope", "topic")
     )
     rows: dict[tuple[str, str], ComparisonRow] = {}
-    requirements = _general_rules_first(list(requirements))
-    for requirement in requirements:
+    for requirement in _general_rules_first(list(in_force_rules)):
         code = str(requirement.country)
         # Scoped rules (regional wages) get their own row; general rules share one.
         scope = requirement.scope if requirement.topic == Topic.MINIMUM_WAGE else ""
