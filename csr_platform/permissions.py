@@ -18,6 +18,11 @@ class Capability(StrEnum):
     MANAGE_API_TOKENS = "manage_api_tokens"
     VIEW_SECURITY_EVENTS = "view_security_events"
     MANAGE_CODE_OF_CONDUCT = "manage_code_of_conduct"
+    ADD_FACILITY = "add_facility"
+    EDIT_FACILITY = "edit_facility"
+    ANSWER_SCREENING = "answer_screening"
+    DECIDE_VETTING = "decide_vetting"
+    SIGN_OFF_SOURCING = "sign_off_sourcing"
 
 
 GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
@@ -33,6 +38,27 @@ GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
     # A brand's own code-of-conduct clauses: written by those who record audits.
     Capability.MANAGE_CODE_OF_CONDUCT: frozenset(
         {(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}
+    ),
+    # "add facility / relationship, send questionnaire"; also facility imports.
+    Capability.ADD_FACILITY: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}),
+    # "edit facility profile"
+    Capability.EDIT_FACILITY: frozenset(
+        {
+            (Kind.BRAND, Role.ADMIN),
+            (Kind.BRAND, Role.CSR),
+            (Kind.SUPPLIER, Role.ADMIN),
+            (Kind.SUPPLIER, Role.MEMBER),
+        }
+    ),
+    # "answer screening questionnaire"
+    Capability.ANSWER_SCREENING: frozenset(
+        {(Kind.SUPPLIER, Role.ADMIN), (Kind.SUPPLIER, Role.MEMBER)}
+    ),
+    # "vetting decision / start exit plan"
+    Capability.DECIDE_VETTING: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}),
+    # "sourcing sign-off of approval or exit"
+    Capability.SIGN_OFF_SOURCING: frozenset(
+        {(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.SOURCING)}
     ),
 }
 

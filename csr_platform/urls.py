@@ -72,6 +72,7 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("settings/", include(settings_patterns)),
     path("laws/", include("laws.urls")),
+    path("suppliers/", include("suppliers.urls")),
     path("api/v1/", include("csr_platform.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,5 +25,6 @@ urlpatterns = [
         name="api-docs",
     ),
     path("laws/", include("laws.api.urls")),
+    path("", include("suppliers.api.urls")),
     path("", include(router.urls)),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.keys import digest, new_link_secret
-from csr_platform.models import Invitation, Membership, SecurityEvent, User
+from csr_platform.models import Invitation, Membership, Organization, SecurityEvent, User
 from csr_platform.permissions import Capability
 from csr_platform.services.members import validate_role_for
 from csr_platform.services.security import security_event_record
@@ -32,7 +32,22 @@ def invitation_create(
     """
     if not by.can(Capability.MANAGE_MEMBERS):
         raise ActionForbidden(_("Only an administrator can invite people."))
-    organization = by.organization
+    return invitation_send(
+        organization=by.organization, email=email, role=role, invited_by=by.user, request=request
+    )
+
+
+def invitation_send(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    invited_by: User,
+    request: HttpRequest | None = None,
+) -> tuple[Invitation, str]:
+    """Invite without the caller's permission check. For services that decided the
+    invitation is theirs to send: a brand inviting the admin of a supplier
+    organization it has just created. Call inside a transaction."""
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         validate_email(email)
@@ -52,14 +67,14 @@ def invitation_create(
         email=email,
         role=role,
         token_hash=digest(secret),
-        invited_by=by.user,
+        invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     security_event_record(
         kind=SecurityEvent.Kind.INVITATION_SENT,
         request=request,
         organization=organization,
-        actor=by.user,
+        actor=invited_by,
         subject_email=email,
         detail={"role": role},
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from csr_platform.models import ApiToken, Invitation, Membership, SecurityEvent
-from csr_platform.permissions import Capability
+from csr_platform.permissions import Capability, is_granted
 from csr_platform.roles import ROLES_BY_KIND
 from csr_platform.services.security import security_event_record
 from tests.conftest import token_client
@@ -46,6 +46,35 @@ MATRIX = [
     Row("partner", "member", False, False, False, False, False),
 ]
 
+# The suppliers rows of DESIGN.md §2, as (kind, role) pairs that may act.
+DESIGN_ROWS: dict[Capability, set[tuple[str, str]]] = {
+    # "add facility / relationship, send questionnaire": brand admin, csr
+    Capability.ADD_FACILITY: {("brand", "admin"), ("brand", "csr")},
+    # "edit facility profile": brand admin, csr, supplier admin, supplier member
+    Capability.EDIT_FACILITY: {
+        ("brand", "admin"),
+        ("brand", "csr"),
+        ("supplier", "admin"),
+        ("supplier", "member"),
+    },
+    # "answer screening questionnaire": supplier admin and member
+    Capability.ANSWER_SCREENING: {("supplier", "admin"), ("supplier", "member")},
+    # "vetting decision / start exit plan": brand admin, csr
+    Capability.DECIDE_VETTING: {("brand", "admin"), ("brand", "csr")},
+    # "sourcing sign-off of approval or exit": brand admin, sourcing
+    Capability.SIGN_OFF_SOURCING: {("brand", "admin"), ("brand", "sourcing")},
+}
+
+
+def test_suppliers_rows_of_the_design_matrix() -> None:
+    for capability, allowed in DESIGN_ROWS.items():
+        pairs = {(kind, role) for kind, roles in ROLES_BY_KIND.items() for role in roles}
+        granted = {
+            (kind, role) for kind, role in pairs if is_granted(capability, kind=kind, role=role)
+        }
+        assert granted == allowed, capability
+
+
 # Which column of the table each capability is.
 COLUMN_OF: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: "may_invite",
@@ -59,7 +88,9 @@ def test_the_table_covers_every_kind_and_role_and_every_capability() -> None:
     pairs = {(row.kind, row.role) for row in MATRIX}
     assert pairs == {(kind, role) for kind, roles in ROLES_BY_KIND.items() for role in roles}
     assert len(pairs) == len(MATRIX) == 7
-    assert set(COLUMN_OF) == set(Capability), "a new capability needs a column in MATRIX"
+    assert set(COLUMN_OF) | set(DESIGN_ROWS) == set(Capability), (
+        "a new capability needs a column in MATRIX or a row in DESIGN_ROWS"
+    )
     # Inviting and changing roles are one capability, so they never differ.
     assert all(row.may_invite == row.may_change_roles for row in MATRIX)
 
