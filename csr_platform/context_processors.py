@@ -14,4 +14,6 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         "memberships": getattr(request, "memberships", []),
         "can_manage_members": bool(membership and membership.can(Capability.MANAGE_MEMBERS)),
         "can_view_security": bool(membership and membership.can(Capability.VIEW_SECURITY_EVENTS)),
+        "can_add_facility": bool(membership and membership.can(Capability.ADD_FACILITY)),
+        "can_sign_off": bool(membership and membership.can(Capability.SIGN_OFF_SOURCING)),
     }

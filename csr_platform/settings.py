@@ -293,6 +293,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "kind" or "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "LegalInstrumentKindEnum": "laws.models.LegalInstrument.Kind",
+        "QuestionKindEnum": "suppliers.models.Question.Kind",
+        "OrganizationKindEnum": "csr_platform.roles.OrganizationKind",
+        "RelationshipStatusEnum": "suppliers.models.SourcingRelationship.Status",
+        "QuestionnaireStatusEnum": "suppliers.models.Questionnaire.Status",
+        "ScreeningStatusEnum": "suppliers.models.Screening.Status",
+        "ExitPlanStatusEnum": "suppliers.models.ExitPlan.Status",
+        "InvitationStatusEnum": "csr_platform.models.Invitation.Status",
+        "FacilityLifecycleEnum": "suppliers.models.Facility.Lifecycle",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------

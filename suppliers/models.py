@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -471,7 +471,7 @@ class ExitStep(models.Model):
 
 def gender_split_ok(facility: Facility) -> bool:
     """Women and men counted do not exceed the workers counted."""
-    parts: list[Any] = [facility.workers_female, facility.workers_male]
-    if facility.worker_count is None or any(p is None for p in parts):
+    if facility.worker_count is None:
         return True
-    return sum(parts) <= facility.worker_count
+    counted = (facility.workers_female or 0) + (facility.workers_male or 0)
+    return counted <= facility.worker_count

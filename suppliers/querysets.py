@@ -57,7 +57,11 @@ class FacilityEventQuerySet(TenantQuerySet):
                 Q(relationship__brand_id=org) | (Q(relationship__isnull=True) & sources_it)
             )
         if membership.is_supplier:
-            return self.filter(facility__supplier_id=org)
+            # A brand's proposals and declined sign-offs are its internal deliberation.
+            internal = Q(action__startswith="decided_") | Q(action__startswith="sign_off_declined_")
+            return self.filter(facility__supplier_id=org).exclude(
+                Q(relationship__isnull=False) & internal
+            )
         return self.none()
 
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("suppliers.views.transfer")),
     path("", include("suppliers.views.facilities")),
     path("portal/", include("suppliers.views.portal")),
     path("questionnaires/", include("suppliers.views.questionnaires")),

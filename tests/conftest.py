@@ -73,3 +73,9 @@ def api_error(response: Any, status: int, code: str | None = None) -> dict[str, 
         assert body["code"] == code
     assert set(body) <= {"status", "code", "detail", "fields"}
     return body
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    # Uploaded files of one test never reach the project's var/ nor another test.
+    settings.MEDIA_ROOT = tmp_path / "media"

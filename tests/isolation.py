@@ -11,12 +11,20 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from csr_platform.models import Membership, SecurityEvent
 from csr_platform.services.invitations import invitation_create
 from csr_platform.services.security import security_event_record
 from csr_platform.services.tokens import api_token_issue
 from laws.models import LegalInstrument, Requirement
 from laws.services import code_clause_create
+from suppliers.models import ExitPlan, Question, SourcingRelationship
+from suppliers.services.exits import exit_plan_start
+from suppliers.services.facilities import facility_add
+from suppliers.services.questionnaires import questionnaire_create
+from suppliers.services.screenings import screening_send
+from suppliers.services.screenings_evidence import screening_evidence_add
 from tests.factories import member
 
 Builder = Callable[[Membership], dict[str, Any]]
@@ -60,8 +68,78 @@ def _code_clause(owner: Membership) -> dict[str, Any]:
     return {"pk": clause.pk}
 
 
+def _prospect(owner: Membership) -> SourcingRelationship:
+    # Through the service, as a brand adds it: only the owner's brand sources from it.
+    return facility_add(
+        by=owner,
+        name="Isolation Knitwear Ltd",
+        country="BD",
+        supplier_name="Isolation Knitwear Group",
+    )
+
+
+def _facility(owner: Membership) -> dict[str, Any]:
+    return {"pk": _prospect(owner).facility_id}
+
+
+def _facility_status_count(owner: Membership) -> dict[str, Any]:
+    _prospect(owner)
+    return {"pk": SourcingRelationship.Status.PROSPECTIVE}
+
+
+def _exiting(owner: Membership) -> ExitPlan:
+    """An approved relationship with a proposed exit plan of one step."""
+    relationship = _prospect(owner)
+    SourcingRelationship.objects.filter(pk=relationship.pk).update(
+        status=SourcingRelationship.Status.APPROVED
+    )
+    relationship.refresh_from_db()
+    return exit_plan_start(
+        relationship=relationship,
+        by=owner,
+        reason="Repeated unpaid overtime.",
+        steps=[{"description": "Tell the workers' committee"}],
+    )
+
+
+def _relationship(owner: Membership) -> dict[str, Any]:
+    return {"pk": _exiting(owner).relationship_id}
+
+
+def _exit_plan(owner: Membership) -> dict[str, Any]:
+    plan = _exiting(owner)
+    return {"pk": plan.pk, "step_id": plan.steps.get().pk}
+
+
+def _questionnaire(owner: Membership) -> dict[str, Any]:
+    return {"pk": questionnaire_create(by=owner, document={"from_template": True}).pk}
+
+
+def _screening(owner: Membership) -> dict[str, Any]:
+    relationship = _prospect(owner)
+    screening = screening_send(relationship=relationship, by=owner)
+    supplier_admin = member("supplier", "admin", organization=relationship.facility.supplier)
+    question = Question.objects.filter(
+        section__questionnaire=screening.questionnaire, evidence_allowed=True
+    ).first()
+    assert question is not None
+    evidence = screening_evidence_add(
+        screening=screening,
+        by=supplier_admin,
+        question=question,
+        file=ContentFile(b"%PDF-1.4\n% age records\n%%EOF\n", name="age-records.pdf"),
+    )
+    return {"pk": screening.pk, "evidence_id": evidence.pk}
+
+
 BUILDERS: dict[str, Builder] = {
     "codeclause": _code_clause,
+    "facility": _facility,
+    "facilitystatuscount": _facility_status_count,
+    "sourcingrelationship": _relationship,
+    "exitplan": _exit_plan,
+    "questionnaire": _questionnaire,
+    "screening": _screening,
     "membership": _membership,
     "invitation": _invitation,
     "apitoken": _api_token,

@@ -4,6 +4,9 @@ document.addEventListener("htmx:configRequest", function (event) {
   if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
 });
 document.addEventListener("submit", function (event) {
-  const message = event.target.getAttribute("data-confirm");
+  // The button that submitted may carry the question (data-confirm), or the form.
+  const source = event.submitter && event.submitter.hasAttribute("data-confirm")
+    ? event.submitter : event.target;
+  const message = source.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });

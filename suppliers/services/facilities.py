@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -43,6 +44,9 @@ def _clean_profile(values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if "name" in values and not str(values["name"]).strip():
         errors["name"] = [_("A facility needs a name.")]
+    for key, limit in (("name", 200), ("address", 400)):
+        if len(str(values.get(key) or "")) > limit:
+            errors[key] = [_("Keep it under %(n)s characters.") % {"n": limit}]
     if "country" in values and str(values["country"]) not in countries:
         errors["country"] = [_("Choose a country (ISO code such as BD).")]
     for key in ("processes", "product_types"):
@@ -59,7 +63,11 @@ def _clean_profile(values: dict[str, Any]) -> dict[str, Any]:
 def _sourcing_owner(brand: Organization, owner: Membership | None) -> Membership | None:
     if owner is None:
         return None
-    if owner.organization_id != brand.pk or owner.role not in (Role.SOURCING, Role.ADMIN):
+    if (
+        owner.organization_id != brand.pk
+        or not owner.is_active
+        or owner.role not in (Role.SOURCING, Role.ADMIN)
+    ):
         raise ValidationError(
             {"sourcing_owner": [_("The sourcing owner is a sourcing manager of your brand.")]}
         )
@@ -89,9 +97,13 @@ def facility_add(
         raise ActionForbidden(_("Only a brand's administrators and CSR staff add facilities."))
     brand = by.organization
     os_id = os_id.strip().upper()
+    if len(os_id) > 32:
+        raise ValidationError({"os_id": [_("An Open Supply Hub id has at most 32 characters.")]})
     values = _clean_profile({"name": name, "country": country, "address": address, **profile})
     owner = _sourcing_owner(brand, sourcing_owner)
     facility = Facility.objects.filter(os_id=os_id).first() if os_id else None
+    while facility is not None and facility.merged_into_id is not None:
+        facility = facility.merged_into  # a merged duplicate stands for the record it joined
     if facility is not None:
         if SourcingRelationship.objects.filter(brand=brand, facility=facility).exists():
             raise StateConflict(_("This facility is already in your list."))
@@ -184,6 +196,26 @@ def facility_set_lifecycle(
     return facility
 
 
+def _make_room(duplicate: SourcingRelationship, kept: SourcingRelationship) -> None:
+    """One brand on both records: at most one open screening and one open exit plan
+    may remain. An untouched draft screening goes; two with answers, or two open exit
+    plans, are for people to settle first (409)."""
+    drafts = [r.screenings.filter(status="draft").first() for r in (duplicate, kept)]
+    if all(drafts):
+        empty = [d for d in drafts if d is not None and not d.answers]
+        if not empty:
+            raise StateConflict(
+                _("A brand has answers in progress on both records; submit one screening first.")
+            )
+        empty[0].delete()
+    open_plans = Q(status__in=["proposed", "in_progress"])
+    if (
+        duplicate.exit_plans.filter(open_plans).exists()
+        and kept.exit_plans.filter(open_plans).exists()
+    ):
+        raise StateConflict(_("A brand has an exit plan open on both records."))
+
+
 @transaction.atomic
 def facility_merge(*, duplicate: Facility, into: Facility, by: Membership) -> Facility:
     """Fold a duplicate record into the real one, keeping all history.
@@ -204,10 +236,19 @@ def facility_merge(*, duplicate: Facility, into: Facility, by: Membership) -> Fa
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if Facility.Lifecycle.MERGED in (duplicate.lifecycle, into.lifecycle):
         raise StateConflict(_("One of these records was merged already."))
-    for relationship in SourcingRelationship.objects.filter(facility=duplicate):
-        kept = SourcingRelationship.objects.filter(
-            facility=into, brand_id=relationship.brand_id
-        ).first()
+    pairs = [
+        (
+            relationship,
+            SourcingRelationship.objects.filter(
+                facility=into, brand_id=relationship.brand_id
+            ).first(),
+        )
+        for relationship in SourcingRelationship.objects.filter(facility=duplicate)
+    ]
+    for relationship, kept in pairs:
+        if kept is not None:
+            _make_room(relationship, kept)
+    for relationship, kept in pairs:
         if kept is None:
             relationship.facility = into
             relationship.save(update_fields=["facility"])

@@ -133,6 +133,7 @@ def relationship_decide(
         raise ValidationError({"rationale": [_("Say why: the rationale is kept on record.")]})
     if decision == "reject":
         relationship.pending_decision = ""
+        relationship.conditions = ""
         relationship.rationale = rationale.strip()
         relationship.decided_by, relationship.decided_at = by.user, timezone.now()
         return _move(relationship, to=Status.REJECTED, action="rejected", by=by, note=rationale)

@@ -95,6 +95,8 @@ def _clean_answer(question: Question, value: Any) -> Any:
             raise ValidationError(_("Choose one of the offered answers."))
         return value
     if question.kind == Question.Kind.NUMBER:
+        if isinstance(value, bool):
+            raise ValidationError(_("Enter a number."))
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -103,7 +105,10 @@ def _clean_answer(question: Question, value: Any) -> Any:
             raise ValidationError(_("Enter a number of zero or more."))
         return int(number) if number.is_integer() else number
     if question.kind == Question.Kind.DATE:
-        day = value if isinstance(value, date) else parse_date(str(value))
+        try:
+            day = value if isinstance(value, date) else parse_date(str(value))
+        except ValueError:  # well-formed but impossible, such as 2025-02-30
+            day = None
         if day is None:
             raise ValidationError(_("Enter a date as YYYY-MM-DD."))
         return day.isoformat()

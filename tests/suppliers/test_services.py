@@ -87,6 +87,10 @@ def test_profile_checks_the_gender_split() -> None:
             workers_female=80,
             workers_male=30,
         )
+    with pytest.raises(ValidationError):  # one count alone can exceed the total too
+        facility_update(
+            facility=relationship.facility, by=_supplier_member(relationship), workers_female=120
+        )
 
 
 def test_merging_a_duplicate_keeps_every_brands_history() -> None:
@@ -179,7 +183,7 @@ def test_the_risk_score_explains_each_component() -> None:
         "certifications": -5,  # one valid certificate; the expired one does not count
     }
     assert relationship.risk_score == sum(points.values())
-    assert relationship.risk_grade == grade_for(relationship.risk_score)
+    assert relationship.risk_grade == grade_for(sum(points.values()))
     assert relationship.status == "in_review"
 
 
