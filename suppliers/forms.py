@@ -233,6 +233,17 @@ class LifecycleForm(ServiceForm):
     moved_to = forms.CharField(label=_("New address (if moved)"), max_length=400, required=False)
 
 
+class CertificationForm(ServiceForm):
+    name = forms.CharField(label=_("Certificate"), max_length=120, help_text=_("e.g. SA8000, WRAP"))
+    number = forms.CharField(label=_("Number"), max_length=80, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Expires"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class FacilityListFilterForm(forms.Form):
     """Filters of the facility list; every field is optional and a wrong value is
     ignored rather than refused (the list is a page people bookmark)."""

@@ -21,7 +21,7 @@ from laws.models import LegalInstrument, Requirement
 from laws.services import code_clause_create
 from suppliers.models import ExitPlan, Question, SourcingRelationship
 from suppliers.services.exits import exit_plan_start
-from suppliers.services.facilities import facility_add
+from suppliers.services.facilities import certification_add, facility_add
 from suppliers.services.questionnaires import questionnaire_create
 from suppliers.services.screenings import screening_send
 from suppliers.services.screenings_evidence import screening_evidence_add
@@ -79,7 +79,9 @@ def _prospect(owner: Membership) -> SourcingRelationship:
 
 
 def _facility(owner: Membership) -> dict[str, Any]:
-    return {"pk": _prospect(owner).facility_id}
+    facility = _prospect(owner).facility
+    certification = certification_add(facility=facility, by=owner, name="SA8000")
+    return {"pk": facility.pk, "certification_id": certification.pk}
 
 
 def _facility_status_count(owner: Membership) -> dict[str, Any]:

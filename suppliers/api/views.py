@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -33,6 +34,7 @@ from csr_platform.permissions import Capability
 from csr_platform.tenancy import request_membership
 from suppliers.api import filters, serializers
 from suppliers.models import (
+    Certification,
     ExitPlan,
     Facility,
     FacilityEvent,
@@ -50,6 +52,8 @@ from suppliers.services.exits import (
     exit_step_done,
 )
 from suppliers.services.facilities import (
+    certification_add,
+    certification_remove,
     facility_add,
     facility_merge,
     facility_set_lifecycle,
@@ -149,7 +153,8 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplier
         "lifecycle": Capability.EDIT_FACILITY,
         "merge": Capability.EDIT_FACILITY,
     }
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    # DELETE serves only certificates/<id>/; the facility itself is never deleted.
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.for_supplier:
@@ -238,6 +243,55 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplier
             raise ValidationError({"into": [_("Choose one of your facilities.")]})
         kept = facility_merge(duplicate=duplicate, into=into, by=self.membership)
         return Response(self.get_serializer(self.reread(kept.pk)).data)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=serializers.CertificationSerializer(many=True),
+        summary="The facility's certificates",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.CertificationSerializer,
+        responses={201: serializers.CertificationSerializer},
+        summary="Record a certificate (with its validity period)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def certifications(self, request: Request, pk: str | None = None) -> Response:
+        facility = self.get_object()
+        if request.method == "GET":
+            rows = Certification.objects.filter(facility=facility).order_by("name")
+            return Response(serializers.CertificationSerializer(rows, many=True).data)
+        form = serializers.CertificationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        certification = certification_add(
+            facility=facility, by=self.membership, **form.validated_data
+        )
+        return Response(
+            serializers.CertificationSerializer(certification).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        responses=serializers.CertificationSerializer,
+        summary="One certificate of the facility",
+    )
+    @extend_schema(methods=["DELETE"], summary="Remove a certificate")
+    @action(
+        detail=True,
+        methods=["get", "delete"],
+        url_path="certifications/(?P<certification_id>[0-9a-f-]{36})",
+    )
+    def certification(
+        self, request: Request, pk: str | None = None, certification_id: str = ""
+    ) -> Response:
+        facility = self.get_object()
+        certification = get_object_or_404(
+            Certification.objects.filter(facility=facility), pk=certification_id
+        )
+        if request.method == "GET":
+            return Response(serializers.CertificationSerializer(certification).data)
+        certification_remove(certification=certification, by=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         responses=serializers.FacilityEventSerializer(many=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from csr_platform.models import Membership, Organization
 from csr_platform.permissions import Capability
 from csr_platform.roles import OrganizationKind, Role
 from csr_platform.services.invitations import invitation_send
-from suppliers.models import Facility, SourcingRelationship, gender_split_ok
+from suppliers.models import Certification, Facility, SourcingRelationship, gender_split_ok
 from suppliers.services.timeline import facility_event_record
 
 PROFILE_FIELDS = (
@@ -271,3 +272,54 @@ def facility_merge(*, duplicate: Facility, into: Facility, by: Membership) -> Fa
         facility=into, action="duplicate_merged", actor=by.user, note=str(duplicate.pk)
     )
     return into
+
+
+def _require_editor(facility: Facility, by: Membership) -> None:
+    if not by.can(Capability.EDIT_FACILITY):
+        raise ActionForbidden(_("Your role does not allow editing facility profiles."))
+    if by.is_supplier and facility.supplier_id != by.organization_id:
+        raise ActionForbidden(_("Only the supplier's own members edit its facilities."))
+
+
+@transaction.atomic
+def certification_add(
+    *,
+    facility: Facility,
+    by: Membership,
+    name: str,
+    number: str = "",
+    issued_on: date | None = None,
+    expires_on: date | None = None,
+) -> Certification:
+    """Record a certificate the facility holds, with the period it is valid for."""
+    _require_editor(facility, by)
+    if facility.lifecycle == Facility.Lifecycle.MERGED:
+        raise StateConflict(_("This record was merged; edit the facility it was merged into."))
+    errors: dict[str, list[str]] = {}
+    if not name.strip() or len(name) > 120:
+        errors["name"] = [_("Name the certificate (at most 120 characters).")]
+    if issued_on and expires_on and expires_on < issued_on:
+        errors["expires_on"] = [_("A certificate expires after it was issued.")]
+    if errors:
+        raise ValidationError(errors)
+    certification = Certification.objects.create(
+        facility=facility,
+        name=name.strip(),
+        number=number.strip()[:80],
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    facility_event_record(
+        facility=facility, action="certification_added", actor=by.user, note=certification.name
+    )
+    return certification
+
+
+@transaction.atomic
+def certification_remove(*, certification: Certification, by: Membership) -> None:
+    facility = certification.facility
+    _require_editor(facility, by)
+    facility_event_record(
+        facility=facility, action="certification_removed", actor=by.user, note=certification.name
+    )
+    certification.delete()

@@ -22,6 +22,16 @@ urlpatterns = [
     path("<uuid:pk>/", facility_pages.FacilityDetailView.as_view(), name="facility_detail"),
     path("<uuid:pk>/edit/", facility_pages.FacilityEditView.as_view(), name="facility_edit"),
     path(
+        "<uuid:pk>/certifications/",
+        facility_pages.CertificationAddView.as_view(),
+        name="facility_certification_add",
+    ),
+    path(
+        "<uuid:pk>/certifications/<uuid:certification_id>/remove/",
+        facility_pages.CertificationRemoveView.as_view(),
+        name="facility_certification_remove",
+    ),
+    path(
         "<uuid:pk>/lifecycle/",
         facility_pages.FacilityLifecycleView.as_view(),
         name="facility_lifecycle",

@@ -27,6 +27,7 @@ from csr_platform.models import Membership
 from csr_platform.permissions import Capability
 from csr_platform.views.mixins import TenantPageMixin
 from suppliers.forms import (
+    CertificationForm,
     DecisionForm,
     FacilityAddForm,
     FacilityListFilterForm,
@@ -48,7 +49,13 @@ from suppliers.models import (
     ScreeningEvidence,
     SourcingRelationship,
 )
-from suppliers.services.facilities import facility_add, facility_set_lifecycle, facility_update
+from suppliers.services.facilities import (
+    certification_add,
+    certification_remove,
+    facility_add,
+    facility_set_lifecycle,
+    facility_update,
+)
 from suppliers.services.relationships import check_transition
 from suppliers.services.risk import falls_short, is_red_flag
 
@@ -351,6 +358,7 @@ class FacilityDetailView(FacilityPageMixin, View):
             "can_edit": membership.can(Capability.EDIT_FACILITY)
             and facility.lifecycle != Facility.Lifecycle.MERGED,
             "timeline": self.timeline(facility),
+            "certification_form": CertificationForm(prefix="certification"),
             "lifecycle_form": LifecycleForm(
                 prefix="lifecycle",
                 initial={"lifecycle": facility.lifecycle, "moved_to": facility.moved_to},
@@ -552,4 +560,41 @@ class FacilityLifecycleView(FacilityDetailView):
             _("%(name)s is now marked “%(status)s”.")
             % {"name": facility.name, "status": facility.get_lifecycle_display()},
         )
+        return redirect("facility_detail", pk=facility.pk)
+
+
+class CertificationAddView(FacilityDetailView):
+    """Record a certificate of the facility."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        facility = self.get_facility(pk)
+        form = CertificationForm(request.POST, prefix="certification")
+        if not form.is_valid():
+            return self.page(facility, status=400, certification_form=form)
+        try:
+            certification_add(facility=facility, by=self.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.page(facility, status=400, certification_form=form)
+        except DomainError as exc:
+            return self.refused(facility, exc, certification_form=form)
+        messages.success(request, _("Certificate recorded."))
+        return redirect("facility_detail", pk=facility.pk)
+
+
+class CertificationRemoveView(FacilityDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: Any, certification_id: Any) -> HttpResponse:
+        facility = self.get_facility(pk)
+        certification = get_object_or_404(
+            Certification.objects.filter(facility=facility), pk=certification_id
+        )
+        try:
+            certification_remove(certification=certification, by=self.membership)
+        except DomainError as exc:
+            return self.refused(facility, exc)
+        messages.success(request, _("Certificate removed."))
         return redirect("facility_detail", pk=facility.pk)

@@ -22,10 +22,16 @@ from suppliers.models import (
     SourcingRelationship,
 )
 from suppliers.services.exits import exit_plan_start
-from suppliers.services.facilities import facility_add, facility_merge, facility_update
+from suppliers.services.facilities import (
+    certification_add,
+    facility_add,
+    facility_merge,
+    facility_update,
+)
 from suppliers.services.relationships import relationship_decide, relationship_sign_off
 from suppliers.services.risk import grade_for, risk_components
 from suppliers.services.screenings import screening_answer, screening_send
+from tests.conftest import token_client
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +283,39 @@ def test_a_decision_needs_a_rationale_and_conditions_need_listing() -> None:
         relationship_decide(
             relationship=relationship, by=csr, decision="conditional", rationale="ok"
         )
+
+
+def test_certificates_are_recorded_with_their_validity_by_those_who_edit_the_profile(
+    client: Any,
+) -> None:
+    csr = member("brand", "csr")
+    relationship = _add(csr)
+    supplier = _supplier_member(relationship, "member")
+    facility = relationship.facility
+
+    with pytest.raises(ValidationError):
+        certification_add(
+            facility=facility,
+            by=supplier,
+            name="SA8000",
+            issued_on=timezone.localdate(),
+            expires_on=timezone.localdate() - timedelta(days=1),
+        )
+    with pytest.raises(ActionForbidden):
+        certification_add(facility=facility, by=member("brand", "viewer"), name="WRAP")
+
+    client.force_login(supplier.user)
+    response = client.post(
+        f"/suppliers/{facility.pk}/certifications/",
+        {"certification-name": "SA8000", "certification-expires_on": "2030-01-31"},
+    )
+
+    assert response.status_code == 302
+    certificate = Certification.objects.get(facility=facility)
+    assert certificate.is_valid
+    assert FacilityEvent.objects.filter(facility=facility, action="certification_added").exists()
+    api = token_client(csr).get(f"/api/v1/facilities/{facility.pk}/certifications/").json()
+    assert [c["name"] for c in api] == ["SA8000"]
+    removed = client.post(f"/suppliers/{facility.pk}/certifications/{certificate.pk}/remove/")
+    assert removed.status_code == 302
+    assert not Certification.objects.exists()
