@@ -175,6 +175,8 @@ def _requirement() -> Requirement:
 
 # API routes that serve no tenant rows, each with the reason it is safe.
 NOT_TENANT_DATA: dict[str, str] = {
+    "api-facility-import": "writes into the caller's own brand only; reads nothing back",
+    "api-facility-export": "a file, not a list: test_exports_hold_no_rows_of_other_tenants",
     "laws-check": "reads reference law and the caller's own code clauses through visible_to",
     "laws-compare": "reference law only, identical for every member",
     "api-token-obtain": "exchanges the caller's own credentials; tested in test_tokens",

@@ -168,3 +168,38 @@ def test_reference_data_is_read_by_members_and_written_by_staff_only(
                 assert response.status_code == 403, (
                     f"{who} {method.upper()} {url} → {response.status_code}, expected 403"
                 )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_hold_no_rows_of_other_tenants(
+    owner: Any, strangers: dict[str, APIClient], file_format: str
+) -> None:
+    url = f"{reverse('api-facility-export')}?file_format={file_format}"
+    before = {who: _body(client.get(url)) for who, client in strangers.items()}
+    facility = BUILDERS["facility"](owner)
+
+    owners_file = token_client(owner).get(url)
+
+    assert owners_file.status_code == 200
+    if file_format == "csv":
+        assert str(_facility_name(facility["pk"])) in _body(owners_file).decode("utf-8-sig")
+    for who, client in strangers.items():
+        response = client.get(url)
+        if who == "anonymous":
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 200
+            assert _body(response) == before[who], f"{who} export changed"
+
+
+def _body(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def _facility_name(pk: Any) -> str:
+    from suppliers.models import Facility
+
+    return Facility.objects.get(pk=pk).name
