@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from csr_platform.errors import ActionForbidden, DomainError
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
 from csr_platform.roles import OrganizationKind
-from csr_platform.views.mixins import TenantPageMixin
+from csr_platform.views.mixins import TenantPageMixin, page_of
 from laws.checks import MEASURES, law_check
 from laws.forms import (
     CodeClauseForm,
@@ -50,8 +49,6 @@ from laws.selectors import (
 )
 from laws.services import code_clause_create, code_clause_delete, code_clause_update
 from laws.taxonomy import FindingCategory, Severity
-
-PAGE_SIZE = 50
 
 # Comparisons people ask for most, as (label, topics).
 QUICK_COMPARISONS = (
@@ -112,7 +109,7 @@ class LibraryIndexView(ReferencePageMixin, View):
         query = data["q"].strip()
         # search() orders by rank on PostgreSQL; without a query keep the library order.
         rows = rows.search(query) if query else rows.order_by("country", "topic", "scope")
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, rows)
         context = {
             "form": form,
             "page": page,
@@ -308,7 +305,7 @@ class CodeClausesPage(TenantPageMixin, View):
     def page(self, status: int = 200, **extra: Any) -> HttpResponse:
         can_edit = self.membership.can(Capability.MANAGE_CODE_OF_CONDUCT)
         rows = self.visible(CodeClause).order_by("reference")
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = page_of(self.request, rows)
         context = {
             "page": page,
             "clauses": [

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,14 @@ from django.shortcuts import render
 from csr_platform.errors import DomainError
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
+
+# Rows per page on every list page.
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, rows: Any) -> Page[Any]:
+    """The page of ``rows`` the request asks for (``?page=``), ``PAGE_SIZE`` per page."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class TenantPageMixin(LoginRequiredMixin):

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,13 +22,7 @@ from csr_platform.roles import Role
 from csr_platform.services.invitations import invitation_create, invitation_revoke
 from csr_platform.services.members import membership_change_role, membership_remove
 from csr_platform.services.tokens import api_token_issue, api_token_revoke
-from csr_platform.views.mixins import TenantPageMixin
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+from csr_platform.views.mixins import PAGE_SIZE, TenantPageMixin, page_of
 
 
 class ProfileView(TenantPageMixin, UpdateView):  # type: ignore[type-arg,unused-ignore]
@@ -61,7 +54,7 @@ class MembersPage(TenantPageMixin, View):
         if role in Role.values:
             rows = rows.filter(role=role)
         context: dict[str, Any] = {
-            "page": _page(self.request, rows.order_by("-is_active", "user__email")),
+            "page": page_of(self.request, rows.order_by("-is_active", "user__email")),
             "q": query,
             "role_filter": role,
             "roles": Membership._meta.get_field("role").choices,
@@ -172,7 +165,7 @@ class TokensPage(TenantPageMixin, View):
     def page(self, status: int = 200, **extra: Any) -> HttpResponse:
         rows = self.visible(ApiToken).select_related("membership__user")
         context = {
-            "page": _page(self.request, rows),
+            "page": page_of(self.request, rows),
             "form": extra.pop("form", None) or ApiTokenForm(members=self._members()),
             "oversees_all": self.membership.can(Capability.MANAGE_API_TOKENS),
             **extra,
@@ -227,7 +220,7 @@ class SecurityEventsPage(TenantPageMixin, View):
         if account:
             rows = rows.filter(subject_email__icontains=account)
         context = {
-            "page": _page(request, rows),
+            "page": page_of(request, rows),
             "kinds": SecurityEvent.Kind.choices,
             "kind_filter": kind,
             "account": account,

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,7 @@ from django.views import View
 from csr_platform.errors import DomainError
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
-from csr_platform.views.mixins import TenantPageMixin
+from csr_platform.views.mixins import TenantPageMixin, page_of
 from suppliers.forms import (
     CertificationForm,
     DecisionForm,
@@ -59,7 +58,6 @@ from suppliers.services.facilities import (
 from suppliers.services.relationships import check_transition
 from suppliers.services.risk import falls_short, is_red_flag
 
-PAGE_SIZE = 50
 TIMELINE_LIMIT = 100
 
 Status = SourcingRelationship.Status
@@ -123,10 +121,6 @@ def may(relationship: SourcingRelationship, action: str, membership: Membership)
     except DomainError:
         return False
     return True
-
-
-def page_of(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:

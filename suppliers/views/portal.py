@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from django.views import View
 
 from csr_platform.errors import DomainError
 from csr_platform.permissions import Capability
-from csr_platform.views.mixins import TenantPageMixin
+from csr_platform.views.mixins import TenantPageMixin, page_of
 from suppliers.models import Question, Screening, ScreeningEvidence, Section
 from suppliers.services.screenings import screening_answer
 from suppliers.services.screenings_evidence import (
@@ -33,7 +32,6 @@ from suppliers.services.screenings_evidence import (
     screening_evidence_add,
 )
 
-PAGE_SIZE = 50
 ANSWER_PREFIX = "q-"
 EVIDENCE_PREFIX = "evidence-"
 # What the file picker offers; the service still checks what each file really is.
@@ -74,9 +72,7 @@ class PortalHomeView(TenantPageMixin, View):
         to_answer = list(rows.filter(status=Screening.Status.DRAFT))
         for screening in to_answer:
             screening.answered = _answered(screening)
-        submitted = Paginator(rows.filter(status=Screening.Status.SUBMITTED), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        submitted = page_of(request, rows.filter(status=Screening.Status.SUBMITTED))
         context = {"to_answer": to_answer, "submitted": submitted}
         return render(request, self.template_name, context)
 

@@ -23,7 +23,7 @@ from django.views import View
 
 from csr_platform.errors import ActionForbidden, DomainError
 from csr_platform.permissions import Capability
-from csr_platform.views.mixins import TenantPageMixin
+from csr_platform.views.mixins import TenantPageMixin, page_of
 from suppliers.forms import (
     DecisionForm,
     FacilityListFilterForm,
@@ -48,7 +48,6 @@ from suppliers.views.facility_pages import (
     FacilityDetailView,
     filter_relationships,
     forbidden,
-    page_of,
     query_without,
 )
 
