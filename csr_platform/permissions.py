@@ -23,6 +23,10 @@ class Capability(StrEnum):
     ANSWER_SCREENING = "answer_screening"
     DECIDE_VETTING = "decide_vetting"
     SIGN_OFF_SOURCING = "sign_off_sourcing"
+    RECORD_AUDIT = "record_audit"
+    SHARE_AUDIT = "share_audit"
+    CONSENT_AUDIT_SHARE = "consent_audit_share"
+    MANAGE_SEVERITY_POLICY = "manage_severity_policy"
 
 
 GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
@@ -60,6 +64,15 @@ GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
     Capability.SIGN_OFF_SOURCING: frozenset(
         {(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.SOURCING)}
     ),
+    # "record audit, findings, import; finalize audit" (also observations, amendments,
+    # accepting law-check suggestions and reviewing findings after a law change).
+    Capability.RECORD_AUDIT: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}),
+    # "share an audit with another brand": offered by the commissioning brand…
+    Capability.SHARE_AUDIT: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}),
+    # …and consented to (or declined, or later revoked) by the supplier's admin.
+    Capability.CONSENT_AUDIT_SHARE: frozenset({(Kind.SUPPLIER, Role.ADMIN)}),
+    # "severity policy": the due dates findings get when an audit is finalized.
+    Capability.MANAGE_SEVERITY_POLICY: frozenset({(Kind.BRAND, Role.ADMIN)}),
 }
 
 

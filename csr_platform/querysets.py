@@ -85,3 +85,12 @@ class SecurityEventQuerySet(TenantQuerySet):
             Q(organization_id=membership.organization_id)
             | Q(organization__isnull=True, subject__isnull=False) & Exists(member_of_org)
         )
+
+
+class NotificationQuerySet(TenantQuerySet):
+    def _visible_to(self, membership: Membership) -> Self:
+        """A person's own notifications in the active organization, nobody else's."""
+        return self.filter(membership=membership)
+
+    def unread(self) -> Self:
+        return self.filter(read_at__isnull=True)

@@ -1,4 +1,5 @@
-"""Background work of the core: invitation e-mails and security-event housekeeping."""
+"""Background work of the core: invitation and notification e-mails, security-event
+housekeeping."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from csr_platform.models import Invitation, SecurityEvent
+from csr_platform.models import Invitation, Notification, SecurityEvent
 
 PRUNE_BATCH = 5_000
 
@@ -64,3 +65,32 @@ def prune_security_events() -> int:
         if not batch:
             return deleted
         deleted += SecurityEvent.objects.filter(pk__in=batch).delete()[0]
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(*, notification_id: str) -> bool:
+    """E-mail a notification to its person once, in their language. Returns whether
+    this call sent it (claimed like ``send_invitation_email``)."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related(
+        "membership__user", "membership__organization"
+    ).get(pk=notification_id)
+    user = notification.membership.user
+    context = {
+        "notification": notification,
+        "organization": notification.membership.organization,
+        "link": settings.SITE_URL + notification.url if notification.url else "",
+    }
+    try:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("emails/notification_subject.txt", context).strip()
+            body = render_to_string("emails/notification.txt", context)
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True

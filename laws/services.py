@@ -20,6 +20,7 @@ from csr_platform.models import Membership, User
 from csr_platform.permissions import Capability
 from laws.models import CodeClause, LegalInstrument, Requirement
 from laws.parameters import SCHEMAS, validate_parameters
+from laws.signals import requirement_versioned
 from laws.taxonomy import FindingCategory
 
 LIBRARY_FORMAT = "csr-platform-law-library/1"
@@ -48,6 +49,16 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
+def _announce_version(*, old: Requirement, new: Requirement, kind: str) -> None:
+    """Tell the apps above (findings citing ``old``) once the change is committed."""
+    old_id, new_id = str(old.pk), str(new.pk)
+    transaction.on_commit(
+        lambda: requirement_versioned.send(
+            sender=Requirement, old_id=old_id, new_id=new_id, kind=kind
+        )
+    )
+
+
 def _relink_series(*, country: str, topic: str, scope: str) -> None:
     """Chain a rule's live versions by start date: each ends the day before the next
     starts and points at it. Corrected (retracted) versions keep their pointer."""
@@ -65,6 +76,7 @@ def _relink_series(*, country: str, topic: str, scope: str) -> None:
         if earlier.superseded_by_id != later.pk:
             earlier.superseded_by = later
             changed.append("superseded_by")
+            _announce_version(old=earlier, new=later, kind="superseded")
         if changed:
             earlier.save(update_fields=changed)
     if versions and versions[-1].superseded_by_id is not None:
@@ -88,6 +100,7 @@ def _correct(*, current: Requirement, values: dict[str, Any], by: User | None) -
     Requirement.objects.filter(pk=current.pk).update(superseded_by=replacement)
     # Whoever pointed at the corrected row now points at its correction.
     Requirement.objects.live().filter(superseded_by=current).update(superseded_by=replacement)
+    _announce_version(old=current, new=replacement, kind="corrected")
     return replacement
 
 

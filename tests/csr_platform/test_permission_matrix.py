@@ -46,7 +46,7 @@ MATRIX = [
     Row("partner", "member", False, False, False, False, False),
 ]
 
-# The suppliers rows of DESIGN.md §2, as (kind, role) pairs that may act.
+# The suppliers and audits rows of DESIGN.md §2, as (kind, role) pairs that may act.
 DESIGN_ROWS: dict[Capability, set[tuple[str, str]]] = {
     # "add facility / relationship, send questionnaire": brand admin, csr
     Capability.ADD_FACILITY: {("brand", "admin"), ("brand", "csr")},
@@ -63,6 +63,13 @@ DESIGN_ROWS: dict[Capability, set[tuple[str, str]]] = {
     Capability.DECIDE_VETTING: {("brand", "admin"), ("brand", "csr")},
     # "sourcing sign-off of approval or exit": brand admin, sourcing
     Capability.SIGN_OFF_SOURCING: {("brand", "admin"), ("brand", "sourcing")},
+    # "record audit, findings, import; finalize audit": brand admin, csr
+    Capability.RECORD_AUDIT: {("brand", "admin"), ("brand", "csr")},
+    # "share an audit with another brand": brand admin, csr; the supplier consents
+    Capability.SHARE_AUDIT: {("brand", "admin"), ("brand", "csr")},
+    Capability.CONSENT_AUDIT_SHARE: {("supplier", "admin")},
+    # "… severity policy": brand admin
+    Capability.MANAGE_SEVERITY_POLICY: {("brand", "admin")},
 }
 
 

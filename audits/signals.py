@@ -1,0 +1,11 @@
+"""What the audits app announces to the apps above it (DESIGN.md §1).
+
+``audit_finalized`` is sent by ``audit_finalize`` after its transaction commits, with
+``audit_id`` (a string). Remediation opens a CAP for each finding that is not an
+observation, and marks the CAP of every earlier finding that this audit found again
+(``Finding.repeat_of``) as not sustained.
+"""
+
+from django.dispatch import Signal
+
+audit_finalized = Signal()
