@@ -7,7 +7,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from csr_platform.models import ApiToken, Invitation, Membership, Organization, SecurityEvent, User
+from csr_platform.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Notification,
+    Organization,
+    SecurityEvent,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -101,3 +109,31 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record is append-only
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """For platform staff answering "did I get told?": what was sent, to whom, when it
+    was e-mailed and read. Notifications are written by the product, never by hand."""
+
+    list_display = ["created_at", "kind", "title", "membership", "emailed_at", "read_at"]
+    list_filter = ["kind", "membership__organization__kind"]
+    search_fields = ["title", "membership__user__email", "membership__organization__name"]
+    list_select_related = ["membership__user", "membership__organization"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "membership",
+        "kind",
+        "title",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "emailed_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by notify(), which also e-mails them
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a record of what people were told; staff may only delete

@@ -304,6 +304,12 @@ SPECTACULAR_SETTINGS = {
         "ExitPlanStatusEnum": "suppliers.models.ExitPlan.Status",
         "InvitationStatusEnum": "csr_platform.models.Invitation.Status",
         "FacilityLifecycleEnum": "suppliers.models.Facility.Lifecycle",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+        "AuditShareStatusEnum": "audits.models.AuditShare.Status",
+        "FindingCategoryEnum": "laws.taxonomy.FindingCategory",
+        "SeverityEnum": "laws.taxonomy.Severity",
+        "NotificationKindEnum": "csr_platform.models.Notification.Kind",
     },
 }
 

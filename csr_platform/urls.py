@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from csr_platform.views import auth, pages
+from csr_platform.views import auth, notifications, pages
 from csr_platform.views import settings as settings_views
 
 auth_patterns = [
@@ -64,6 +64,16 @@ settings_patterns = [
     path("security/", settings_views.SecurityEventsPage.as_view(), name="settings_security"),
 ]
 
+notification_patterns = [
+    path("", notifications.NotificationListPage.as_view(), name="notification_list"),
+    path("<uuid:pk>/read/", notifications.NotificationReadView.as_view(), name="notification_read"),
+    path(
+        "read-all/",
+        notifications.NotificationsReadAllView.as_view(),
+        name="notifications_read_all",
+    ),
+]
+
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("healthz", pages.healthz, name="healthz"),
@@ -71,8 +81,10 @@ urlpatterns = [
     path("language/", pages.set_language, name="set_language"),
     path("accounts/", include(auth_patterns)),
     path("settings/", include(settings_patterns)),
+    path("notifications/", include(notification_patterns)),
     path("laws/", include("laws.urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("audits/", include("audits.urls")),
     path("api/v1/", include("csr_platform.api.urls")),
     path("admin/", admin.site.urls),
 ]

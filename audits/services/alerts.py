@@ -16,6 +16,8 @@ from csr_platform.permissions import Capability
 from csr_platform.services.notifications import notify
 from laws.taxonomy import Severity
 
+ALERT_LINES = 20
+
 
 def brand_recorders(brand_id: UUID) -> list[Membership]:
     """The brand's people who record audits and act on findings (admins and CSR)."""
@@ -37,9 +39,13 @@ def alert_zero_tolerance(*, audit: Audit, findings: Sequence[Finding]) -> int:
         "%(count)s zero-tolerance findings at %(facility)s",
         len(flagged),
     ) % {"facility": facility.name, "count": len(flagged)}
+    # An import may hold many; the message lists the first ones and links to the rest.
     body = "\n".join(
-        f"{f.label} {f.get_category_display()}: {f.description[:300]}" for f in flagged
+        f"{f.label} {f.get_category_display()}: {f.description[:300]}"
+        for f in flagged[:ALERT_LINES]
     )
+    if len(flagged) > ALERT_LINES:
+        body += "\n" + _("…and %(count)s more.") % {"count": len(flagged) - ALERT_LINES}
     body += "\n\n" + _("Contain the risk now and agree a corrective action plan within days.")
     notify(
         memberships=brand_recorders(audit.brand_id),

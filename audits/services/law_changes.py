@@ -4,6 +4,7 @@ overtime cap). The finding keeps citing the version in force on its audit date."
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db import transaction
@@ -31,13 +32,13 @@ def findings_flag_law_change(*, old_id: str, new_id: str, kind: str) -> int:
             "date": new.effective_from,
             "ref": new.reference,
         }
-    affected = Finding.objects.filter(requirement_id=old_id, status=Finding.Status.OPEN)
-    brands = list(affected.values_list("audit__brand_id", flat=True).order_by().distinct())
+    # Only findings not flagged yet: a repeated announcement flags and tells nothing twice.
+    affected = Finding.objects.filter(
+        requirement_id=old_id, status=Finding.Status.OPEN, law_review_needed=False
+    )
+    per_brand = Counter(affected.values_list("audit__brand_id", flat=True))
     flagged = affected.update(law_review_needed=True, law_review_note=note[:300])
-    for brand_id in brands:
-        count = Finding.objects.filter(
-            requirement_id=old_id, audit__brand_id=brand_id, law_review_needed=True
-        ).count()
+    for brand_id, count in per_brand.items():
         notify(
             memberships=brand_recorders(brand_id),
             kind=Notification.Kind.LAW_CHANGE,

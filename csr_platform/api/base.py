@@ -7,15 +7,20 @@ each action (403 on a visible object). Services raise ``StateConflict`` for 409.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from csr_platform.api.permissions import IsTenantMember
+from csr_platform.api.serializers import ActionAvailabilitySerializer
+from csr_platform.errors import DomainError
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
 from csr_platform.tenancy import request_membership
@@ -41,6 +46,37 @@ class ActionCapability(BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         return self._allowed(request, view)
+
+
+AVAILABILITY = extend_schema(
+    methods=["GET"],
+    request=None,
+    responses=ActionAvailabilitySerializer,
+    description=(
+        "Whether you may take this action now: `allowed`, or the `status` (403 for your "
+        "role, 409 for the object's state) and the reason a POST would get. The request "
+        "body is checked only on POST."
+    ),
+)
+
+
+class WriteCapability(ActionCapability):
+    """``action_capabilities`` for writes. A GET on an action URL is open to whoever
+    sees the object and answers whether the action is available (``action_availability``)."""
+
+    def _allowed(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super()._allowed(request, view)
+
+
+def action_availability(action_name: str, check: Callable[[], None]) -> Response:
+    try:
+        check()
+    except DomainError as exc:
+        body = {"action": action_name, "allowed": False, "status": exc.status_code}
+        return Response({**body, "detail": exc.message})
+    return Response({"action": action_name, "allowed": True, "status": None, "detail": ""})
 
 
 class TenantViewSet(viewsets.GenericViewSet):

@@ -5,7 +5,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from csr_platform.models import ApiToken, Invitation, Membership, Organization, SecurityEvent, User
+from csr_platform.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Notification,
+    Organization,
+    SecurityEvent,
+    User,
+)
 from csr_platform.roles import Role
 from csr_platform.tenancy import request_membership
 
@@ -139,3 +147,40 @@ class WhoAmISerializer(serializers.Serializer[Any]):
     membership = serializers.DictField()
     memberships = serializers.ListField(child=serializers.DictField())
     capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
+        read_only_fields = fields
+
+    def get_is_read(self, obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class ActionAvailabilitySerializer(serializers.Serializer[Any]):
+    """What a GET on an action URL answers: may the caller take it now, and if not why
+    (``status`` is the 403 or 409 the POST would answer)."""
+
+    action = serializers.CharField()
+    allowed = serializers.BooleanField()
+    status = serializers.IntegerField(allow_null=True)
+    detail = serializers.CharField(allow_blank=True)
+
+
+class NotificationsMarkedSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(help_text=_("How many notifications were unread."))

@@ -11,6 +11,7 @@ router.register("members", views.MembershipViewSet, basename="membership")
 router.register("invitations", views.InvitationViewSet, basename="invitation")
 router.register("tokens", views.ApiTokenViewSet, basename="apitoken")
 router.register("security-events", views.SecurityEventViewSet, basename="securityevent")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token-obtain"),
@@ -26,5 +27,6 @@ urlpatterns = [
     ),
     path("laws/", include("laws.api.urls")),
     path("", include("suppliers.api.urls")),
+    path("", include("audits.api.urls")),
     path("", include(router.urls)),
 ]

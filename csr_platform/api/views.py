@@ -1,14 +1,17 @@
-"""API resources of the core: who am I, keys, members, invitations, security events."""
+"""API resources of the core: who am I, keys, members, invitations, security events,
+notifications."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,11 +20,23 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from csr_platform.api import filters, serializers
-from csr_platform.api.base import TenantViewSet
-from csr_platform.models import ApiToken, Invitation, Membership, SecurityEvent, User
+from csr_platform.api.base import TenantViewSet, action_availability
+from csr_platform.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Notification,
+    SecurityEvent,
+    User,
+)
 from csr_platform.permissions import Capability
+from csr_platform.querysets import NotificationQuerySet
 from csr_platform.services.invitations import invitation_create, invitation_revoke
 from csr_platform.services.members import membership_change_role, membership_remove
+from csr_platform.services.notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+)
 from csr_platform.services.tokens import api_token_issue, api_token_revoke
 from csr_platform.tenancy import request_membership
 
@@ -222,3 +237,69 @@ class SecurityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
 
     def scope(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("actor")
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    kind = django_filters.ChoiceFilter(choices=Notification.Kind.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Your own notifications in the organization you act for, newest first.
+
+    POST `{id}/read/` marks one read; POST `read-all/` marks every unread one read
+    (a GET there lists the ones it would mark).
+    """
+
+    model = Notification
+    serializer_class = serializers.NotificationSerializer
+    filterset_class = NotificationFilter
+    ordering_fields = ["created_at"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=serializers.ActionAvailabilitySerializer,
+        description="Whether you may mark it read: always, for your own notification.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses=serializers.NotificationSerializer,
+        summary="Mark a notification read",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = self.get_object()
+        if request.method == "GET":
+            # Only its addressee sees a notification, and marking read twice is harmless.
+            return action_availability("read", lambda: None)
+        notification_mark_read(notification=notification)
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=serializers.NotificationSerializer(many=True),
+        summary="Your unread notifications (those a POST marks read)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses=serializers.NotificationsMarkedSerializer,
+        summary="Mark all your notifications read",
+    )
+    @action(detail=False, methods=["get", "post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        if request.method == "GET":
+            mine = cast(NotificationQuerySet, self.get_queryset())
+            unread = self.filter_queryset(mine.unread())
+            page = self.paginate_queryset(unread)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        marked = notifications_mark_all_read(membership=self.membership)
+        return Response({"marked": marked})

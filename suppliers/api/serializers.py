@@ -52,16 +52,6 @@ class MembershipSummarySerializer(serializers.ModelSerializer[Membership]):
         fields = ["id", "user", "role"]
 
 
-class ActionAvailabilitySerializer(serializers.Serializer[Any]):
-    """What a GET on an action URL answers: may the caller take it now, and if not why
-    (``status`` is the 403 or 409 the POST would answer)."""
-
-    action = serializers.CharField()
-    allowed = serializers.BooleanField()
-    status = serializers.IntegerField(allow_null=True)
-    detail = serializers.CharField(allow_blank=True)
-
-
 class StatusCountSerializer(serializers.Serializer[Any]):
     id = serializers.CharField(help_text="The status (rows are keyed by it).")
     status = serializers.ChoiceField(choices=Status.choices)

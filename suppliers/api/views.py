@@ -21,14 +21,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from csr_platform.api.base import ActionCapability, TenantViewSet
+from csr_platform.api.base import AVAILABILITY, TenantViewSet, WriteCapability, action_availability
 from csr_platform.api.permissions import IsTenantMember
-from csr_platform.errors import ActionForbidden, DomainError, StateConflict
+from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
 from csr_platform.tenancy import request_membership
@@ -77,35 +76,6 @@ from suppliers.services.screenings import screening_answer, screening_send
 from suppliers.services.screenings_evidence import evidence_download_name, screening_evidence_add
 
 UUID_PATTERN = "[0-9a-f-]{36}"
-AVAILABILITY = extend_schema(
-    methods=["GET"],
-    request=None,
-    responses=serializers.ActionAvailabilitySerializer,
-    description=(
-        "Whether you may take this action now: `allowed`, or the `status` (403 for your "
-        "role, 409 for the object's state) and the reason a POST would get. The request "
-        "body is checked only on POST."
-    ),
-)
-
-
-class WriteCapability(ActionCapability):
-    """``action_capabilities`` for writes. A GET on an action URL is open to whoever
-    sees the object and answers whether the action is available (``_availability``)."""
-
-    def _allowed(self, request: Request, view: Any) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return super()._allowed(request, view)
-
-
-def _availability(action_name: str, check: Callable[[], None]) -> Response:
-    try:
-        check()
-    except DomainError as exc:
-        body = {"action": action_name, "allowed": False, "status": exc.status_code}
-        return Response({**body, "detail": exc.message})
-    return Response({"action": action_name, "allowed": True, "status": None, "detail": ""})
 
 
 class SuppliersViewSet(TenantViewSet):
@@ -210,7 +180,7 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplier
                 raise StateConflict(_("This record was merged into another facility."))
 
         if request.method == "GET":
-            return _availability("lifecycle", check)
+            return action_availability("lifecycle", check)
         form = serializers.FacilityLifecycleSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         facility_set_lifecycle(facility=facility, by=self.membership, **form.validated_data)
@@ -234,7 +204,7 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplier
                 raise StateConflict(_("This record was merged already."))
 
         if request.method == "GET":
-            return _availability("merge", check)
+            return action_availability("merge", check)
         check()
         form = serializers.FacilityMergeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -396,7 +366,7 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supp
     ) -> Response:
         relationship = self.get_object()
         if request.method == "GET":
-            return _availability(
+            return action_availability(
                 transition, lambda: check_transition(relationship, transition, self.membership)
             )
         result = write(relationship)
@@ -419,7 +389,7 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supp
     def send_questionnaire(self, request: Request, pk: str | None = None) -> Response:
         relationship = self.get_object()
         if request.method == "GET":
-            return _availability(
+            return action_availability(
                 "send_questionnaire",
                 lambda: check_transition(relationship, "send_questionnaire", self.membership),
             )
@@ -540,7 +510,9 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supp
     def refresh_risk(self, request: Request, pk: str | None = None) -> Response:
         relationship = self.get_object()
         if request.method == "GET":
-            return _availability("refresh_risk", lambda: self.require(Capability.DECIDE_VETTING))
+            return action_availability(
+                "refresh_risk", lambda: self.require(Capability.DECIDE_VETTING)
+            )
         relationship_refresh_risk(relationship=relationship)
         return Response(self.get_serializer(self.reread(relationship.pk)).data)
 
@@ -667,7 +639,7 @@ class ExitPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplier
                 raise StateConflict(_("Steps are done once the exit is signed off."))
 
         if request.method == "GET":
-            return _availability("step_done", check)
+            return action_availability("step_done", check)
         done = exit_step_done(step=step, by=self.membership)
         return Response(serializers.ExitStepSerializer(done).data)
 
@@ -752,7 +724,7 @@ class QuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sup
     def publish(self, request: Request, pk: str | None = None) -> Response:
         questionnaire = self.get_object()
         if request.method == "GET":
-            return _availability("publish", self._check_draft(questionnaire, draft=True))
+            return action_availability("publish", self._check_draft(questionnaire, draft=True))
         questionnaire_publish(questionnaire=questionnaire, by=self.membership)
         return Response(self.get_serializer(self.reread(questionnaire.pk)).data)
 
@@ -767,7 +739,7 @@ class QuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sup
     def new_version(self, request: Request, pk: str | None = None) -> Response:
         questionnaire = self.get_object()
         if request.method == "GET":
-            return _availability("new_version", self._check_draft(questionnaire, draft=False))
+            return action_availability("new_version", self._check_draft(questionnaire, draft=False))
         new = questionnaire_new_version(questionnaire=questionnaire, by=self.membership)
         return Response(
             self.get_serializer(self.reread(new.pk)).data, status=status.HTTP_201_CREATED
@@ -853,7 +825,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Supplie
                 if screening.status != Screening.Status.DRAFT:
                     raise StateConflict(_("This screening was submitted already."))
 
-            return _availability("submit", check)
+            return action_availability("submit", check)
         return self._answer(request, submit=True)
 
     @extend_schema(

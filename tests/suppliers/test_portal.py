@@ -472,9 +472,10 @@ def test_the_portal_home_reads_a_constant_number_of_queries() -> None:
     many, page = _home_queries(supplier)
 
     assert Screening.objects.visible_to(supplier).count() == 30
-    # Session, user, memberships; the screenings to answer; the submitted ones, counted
-    # and paged — however many brands and facilities there are.
-    assert few == many == 6
+    # Session, user, memberships, the unread-notifications count; the screenings to
+    # answer; the submitted ones, counted and paged — however many brands and
+    # facilities there are.
+    assert few == many == 7
     assert page.count('class="screening-card"') == 15
     assert page.count('class="screening-card screening-card-done"') == 15
     assert "Mill 29" in page
