@@ -13,8 +13,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from csr_platform.models import Membership, SecurityEvent
+from audits.models import Audit, Observation
+from audits.services.observations import observation_record
+from audits.services.sharing import audit_share_offer
+from csr_platform.models import Membership, Notification, SecurityEvent
 from csr_platform.services.invitations import invitation_create
+from csr_platform.services.notifications import notify
 from csr_platform.services.security import security_event_record
 from csr_platform.services.tokens import api_token_issue
 from laws.models import LegalInstrument, Requirement
@@ -25,6 +29,13 @@ from suppliers.services.facilities import certification_add, facility_add
 from suppliers.services.questionnaires import questionnaire_create
 from suppliers.services.screenings import screening_send
 from suppliers.services.screenings_evidence import screening_evidence_add
+from tests.audits.helpers import (
+    also_sourced_by,
+    bd_overtime_rule,
+    draft_audit,
+    facility_of,
+    final_audit,
+)
 from tests.factories import member
 
 Builder = Callable[[Membership], dict[str, Any]]
@@ -134,7 +145,55 @@ def _screening(owner: Membership) -> dict[str, Any]:
     return {"pk": screening.pk, "evidence_id": evidence.pk}
 
 
+def _final_audit(owner: Membership) -> Audit:
+    """A final audit with one finding, so every audit and finding route resolves."""
+    return final_audit(owner, facility_of(owner, name="Isolation Garments Ltd"))
+
+
+def _audit(owner: Membership) -> dict[str, Any]:
+    return {"pk": _final_audit(owner).pk}
+
+
+def _finding(owner: Membership) -> dict[str, Any]:
+    return {"pk": _final_audit(owner).findings.get().pk}
+
+
+def _observation(owner: Membership) -> dict[str, Any]:
+    # A breach of the law on a draft audit: a suggested finding waiting for a decision.
+    bd_overtime_rule()
+    audit = draft_audit(owner, facility_of(owner, name="Isolation Sweaters Ltd"))
+    observation = observation_record(audit=audit, by=owner, metric="weekly_hours_total", value="72")
+    assert observation.suggestion == Observation.Suggestion.PENDING
+    return {"pk": observation.pk}
+
+
+def _audit_share(owner: Membership) -> dict[str, Any]:
+    """An offer to another brand sourcing from the facility, awaiting consent."""
+    audit = _final_audit(owner)
+    other_brand = member("brand", "admin")
+    also_sourced_by(other_brand, audit.facility)
+    share = audit_share_offer(
+        audit=audit, by=owner, brand_slug=other_brand.organization.slug, message="Saves a visit."
+    )
+    return {"pk": share.pk}
+
+
+def _notification(owner: Membership) -> dict[str, Any]:
+    [notification] = notify(
+        memberships=[owner],
+        kind=Notification.Kind.ZERO_TOLERANCE,
+        title="Zero-tolerance finding at Isolation Garments Ltd",
+        email=False,
+    )
+    return {"pk": notification.pk}
+
+
 BUILDERS: dict[str, Builder] = {
+    "audit": _audit,
+    "auditshare": _audit_share,
+    "finding": _finding,
+    "observation": _observation,
+    "notification": _notification,
     "codeclause": _code_clause,
     "facility": _facility,
     "facilitystatuscount": _facility_status_count,
@@ -179,6 +238,10 @@ NOT_TENANT_DATA: dict[str, str] = {
     "api-facility-export": "a file, not a list: test_exports_hold_no_rows_of_other_tenants",
     "laws-check": "reads reference law and the caller's own code clauses through visible_to",
     "laws-compare": "reference law only, identical for every member",
+    "api-severity-policy": (
+        "the caller's own brand's policy only (no id in the URL); suppliers and partners "
+        "get 404: tests/audits/test_api.py"
+    ),
     "api-token-obtain": "exchanges the caller's own credentials; tested in test_tokens",
     "api-whoami": "describes only the caller's own account and memberships",
     "api-schema": "the OpenAPI document, identical for everyone",

@@ -1,0 +1,1 @@
+"""REST API of the audits app under /api/v1/ (DESIGN.md §4)."""
