@@ -514,68 +514,101 @@ class AuditFinalizeView(AuditPageMixin, View):
         return redirect("audit_detail", pk=audit.pk)
 
 
-class AuditAmendPage(AuditPageMixin, View):
-    """Correct a final audit with a recorded reason."""
+class AmendmentFlow:
+    """The amendment form of a final audit or one of its findings: GET shows it with
+    the history, POST records the change with its reason through the service. The
+    page says what it amends through the hooks below."""
 
     form_template = "audits/amend.html"
+    request: HttpRequest
+    membership: Membership
 
-    def guard_final(self, audit: Audit) -> None:
-        require_recorder(audit, self.membership)
-        if not audit.is_final:
+    def target(self, pk: Any) -> Any:
+        raise NotImplementedError
+
+    def guard_final(self, target: Any) -> None:
+        raise NotImplementedError
+
+    def refuse(self, target: Any, error: DomainError) -> HttpResponse:
+        raise NotImplementedError
+
+    def form(self, target: Any, data: Any = None) -> Any:
+        raise NotImplementedError
+
+    def form_context(self, target: Any) -> dict[str, Any]:
+        """``audit``, ``finding`` (if any) and the ``amendments`` to list."""
+        raise NotImplementedError
+
+    def amend(self, target: Any, reason: str, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def done_url(self, target: Any) -> str:
+        raise NotImplementedError
+
+    def render_form(self, target: Any, form: Any, status: int = 200, **extra: Any) -> HttpResponse:
+        context = self.form_context(target)
+        amendments = context.pop("amendments").select_related("by").order_by("-created_at")
+        context.update(form=form, amendments=amendment_rows(list(amendments)), **extra)
+        return render(self.request, self.form_template, context, status=status)
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        target = self.target(pk)
+        try:
+            self.guard_final(target)
+        except DomainError as exc:
+            return self.refuse(target, exc)
+        return self.render_form(target, self.form(target))
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        target = self.target(pk)
+        try:
+            self.guard_final(target)
+        except DomainError as exc:
+            return self.refuse(target, exc)
+        form = self.form(target, request.POST)
+        if not form.is_valid():
+            return self.render_form(target, form, status=400)
+        try:
+            self.amend(target, form.cleaned_data["reason"], form.service_values())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.render_form(target, form, status=400)
+        except DomainError as exc:
+            return self.render_form(
+                target, form, status=exc.status_code, action_errors=[exc.message]
+            )
+        messages.success(request, _("The amendment was recorded."))
+        return redirect(self.done_url(target) + "#amendments")
+
+
+class AuditAmendPage(AmendmentFlow, AuditPageMixin, View):
+    """Correct a final audit with a recorded reason."""
+
+    def target(self, pk: Any) -> Audit:
+        return self.get_audit(pk)
+
+    def guard_final(self, target: Audit) -> None:
+        require_recorder(target, self.membership)
+        if not target.is_final:
             raise StateConflict(
                 _("A draft audit is edited directly; amendments are for final audits.")
             )
 
-    def render_form(
-        self, audit: Audit, form: AuditAmendForm, status: int = 200, **extra: Any
-    ) -> HttpResponse:
-        context = {
-            "audit": audit,
-            "form": form,
-            "amendments": amendment_rows(
-                list(
-                    AuditAmendment.objects.filter(audit=audit, finding__isnull=True)
-                    .select_related("by")
-                    .order_by("-created_at")
-                )
-            ),
-            **extra,
-        }
-        return render(self.request, self.form_template, context, status=status)
+    def refuse(self, target: Audit, error: DomainError) -> HttpResponse:
+        return self.refused(target, error)
 
-    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        audit = self.get_audit(pk)
-        try:
-            self.guard_final(audit)
-        except DomainError as exc:
-            return self.refused(audit, exc)
-        return self.render_form(audit, AuditAmendForm.for_audit(audit))
+    def form(self, target: Audit, data: Any = None) -> AuditAmendForm:
+        return AuditAmendForm(data) if data is not None else AuditAmendForm.for_audit(target)
 
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        audit = self.get_audit(pk)
-        try:
-            self.guard_final(audit)
-        except DomainError as exc:
-            return self.refused(audit, exc)
-        form = AuditAmendForm(request.POST)
-        if not form.is_valid():
-            return self.render_form(audit, form, status=400)
-        try:
-            audit_amend(
-                audit=audit,
-                by=self.membership,
-                reason=form.cleaned_data["reason"],
-                **form.service_values(),
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-            return self.render_form(audit, form, status=400)
-        except DomainError as exc:
-            return self.render_form(
-                audit, form, status=exc.status_code, action_errors=[exc.message]
-            )
-        messages.success(request, _("The amendment was recorded."))
-        return redirect(reverse("audit_detail", args=[audit.pk]) + "#amendments")
+    def form_context(self, target: Audit) -> dict[str, Any]:
+        amendments = AuditAmendment.objects.filter(audit=target, finding__isnull=True)
+        return {"audit": target, "amendments": amendments}
+
+    def amend(self, target: Audit, reason: str, values: dict[str, Any]) -> None:
+        audit_amend(audit=target, by=self.membership, reason=reason, **values)
+
+    def done_url(self, target: Audit) -> str:
+        return reverse("audit_detail", args=[target.pk])
 
 
 # --- The facility page's panel ---------------------------------------------------------

@@ -41,7 +41,13 @@ from audits.services.findings import (
     finding_update,
 )
 from audits.services.observations import observation_accept, observation_dismiss, observation_record
-from audits.views.audit_pages import AuditPageMixin, amendment_rows, forbidden, is_htmx
+from audits.views.audit_pages import (
+    AmendmentFlow,
+    AuditPageMixin,
+    amendment_rows,
+    forbidden,
+    is_htmx,
+)
 from csr_platform.errors import DomainError, StateConflict
 from csr_platform.permissions import Capability
 from csr_platform.views.mixins import TenantPageMixin, domain_error_response, page_of
@@ -375,77 +381,36 @@ class FindingDetailPage(FindingPageMixin, View):
         )
 
 
-class FindingAmendPage(FindingDetailPage):
+class FindingAmendPage(AmendmentFlow, FindingDetailPage):
     """Correct a finding of a final audit with a recorded reason."""
 
-    form_template = "audits/amend.html"
+    def target(self, pk: Any) -> Finding:
+        return self.get_finding(pk)
 
-    def guard_final(self, finding: Finding) -> None:
-        require_recorder(finding.audit, self.membership)
-        if not finding.audit.is_final:
+    def guard_final(self, target: Finding) -> None:
+        require_recorder(target.audit, self.membership)
+        if not target.audit.is_final:
             raise StateConflict(_("A finding of a draft audit is edited directly."))
 
-    def render_form(
-        self, finding: Finding, form: FindingAmendForm, status: int = 200, **extra: Any
-    ) -> HttpResponse:
-        context = {
-            "audit": finding.audit,
-            "finding": finding,
-            "form": form,
-            "amendments": amendment_rows(
-                list(
-                    AuditAmendment.objects.filter(finding=finding)
-                    .select_related("by")
-                    .order_by("-created_at")
-                )
-            ),
-            **extra,
-        }
-        return render(self.request, self.form_template, context, status=status)
-
-    def form(self, finding: Finding, data: Any = None) -> FindingAmendForm:
-        return FindingAmendForm(
-            data, audit=finding.audit, membership=self.membership, current=finding
-        )
-
-    def refuse(self, finding: Finding, error: DomainError) -> HttpResponse:
+    def refuse(self, target: Finding, error: DomainError) -> HttpResponse:
         return domain_error_response(
-            self.request, error, self.finding_template, self.finding_context(finding)
+            self.request, error, self.finding_template, self.finding_context(target)
         )
 
-    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        finding = self.get_finding(pk)
-        try:
-            self.guard_final(finding)
-        except DomainError as exc:
-            return self.refuse(finding, exc)
-        return self.render_form(finding, self.form(finding))
+    def form(self, target: Finding, data: Any = None) -> FindingAmendForm:
+        return FindingAmendForm(
+            data, audit=target.audit, membership=self.membership, current=target
+        )
 
-    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        finding = self.get_finding(pk)
-        try:
-            self.guard_final(finding)
-        except DomainError as exc:
-            return self.refuse(finding, exc)
-        form = self.form(finding, request.POST)
-        if not form.is_valid():
-            return self.render_form(finding, form, status=400)
-        try:
-            finding_amend(
-                finding=finding,
-                by=self.membership,
-                reason=form.cleaned_data["reason"],
-                **form.service_values(),
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-            return self.render_form(finding, form, status=400)
-        except DomainError as exc:
-            return self.render_form(
-                finding, form, status=exc.status_code, action_errors=[exc.message]
-            )
-        messages.success(request, _("The amendment was recorded."))
-        return redirect(reverse("finding_detail", args=[finding.pk]) + "#amendments")
+    def form_context(self, target: Finding) -> dict[str, Any]:
+        amendments = AuditAmendment.objects.filter(finding=target)
+        return {"audit": target.audit, "finding": target, "amendments": amendments}
+
+    def amend(self, target: Finding, reason: str, values: dict[str, Any]) -> None:
+        finding_amend(finding=target, by=self.membership, reason=reason, **values)
+
+    def done_url(self, target: Finding) -> str:
+        return reverse("finding_detail", args=[target.pk])
 
 
 class FindingLawReviewedView(FindingDetailPage):
