@@ -9,3 +9,7 @@ observation, and marks the CAP of every earlier finding that this audit found ag
 from django.dispatch import Signal
 
 audit_finalized = Signal()
+
+# Sent by ``audit_share_revoke`` after commit, with ``audit_id`` and ``brand_id``
+# (strings): the brand no longer reads the audit, so it leaves the audit's CAPs.
+audit_share_revoked = Signal()

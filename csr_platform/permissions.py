@@ -27,6 +27,10 @@ class Capability(StrEnum):
     SHARE_AUDIT = "share_audit"
     CONSENT_AUDIT_SHARE = "consent_audit_share"
     MANAGE_SEVERITY_POLICY = "manage_severity_policy"
+    MANAGE_CAP = "manage_cap"
+    WORK_ON_CAP = "work_on_cap"
+    COMMENT_ON_CAP = "comment_on_cap"
+    MANAGE_CONSULTANT_PROFILE = "manage_consultant_profile"
 
 
 GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
@@ -73,6 +77,27 @@ GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
     Capability.CONSENT_AUDIT_SHARE: frozenset({(Kind.SUPPLIER, Role.ADMIN)}),
     # "severity policy": the due dates findings get when an audit is finalized.
     Capability.MANAGE_SEVERITY_POLICY: frozenset({(Kind.BRAND, Role.ADMIN)}),
+    # "set CAP due date, approve extension, verify, return, cancel" (also inviting
+    # participants and keeping the brand's notes on consultants).
+    Capability.MANAGE_CAP: frozenset({(Kind.BRAND, Role.ADMIN), (Kind.BRAND, Role.CSR)}),
+    # "edit CAP root causes, actions, evidence; submit; ask extension": the supplier,
+    # and a partner — only as consultant on that CAP (checked on the CAP).
+    Capability.WORK_ON_CAP: frozenset(
+        {(Kind.SUPPLIER, Role.ADMIN), (Kind.SUPPLIER, Role.MEMBER), (Kind.PARTNER, Role.MEMBER)}
+    ),
+    # "comment on a CAP": everyone but brand viewers.
+    Capability.COMMENT_ON_CAP: frozenset(
+        {
+            (Kind.BRAND, Role.ADMIN),
+            (Kind.BRAND, Role.CSR),
+            (Kind.BRAND, Role.SOURCING),
+            (Kind.SUPPLIER, Role.ADMIN),
+            (Kind.SUPPLIER, Role.MEMBER),
+            (Kind.PARTNER, Role.MEMBER),
+        }
+    ),
+    # A partner keeps its own entry in the consultant directory.
+    Capability.MANAGE_CONSULTANT_PROFILE: frozenset({(Kind.PARTNER, Role.MEMBER)}),
 }
 
 

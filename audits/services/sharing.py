@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, AuditShare
 from audits.services.alerts import brand_recorders
+from audits.signals import audit_share_revoked
 from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.models import Membership, Notification, Organization
 from csr_platform.permissions import Capability
@@ -148,6 +149,10 @@ def audit_share_revoke(*, share: AuditShare, by: Membership, reason: str = "") -
     if share.status not in (Status.PENDING, Status.ACTIVE):
         raise StateConflict(_("This share is no longer in force."))
     was_active = share.status == Status.ACTIVE
+    audit_id, brand_id = str(share.audit_id), str(share.brand_id)
+    transaction.on_commit(
+        lambda: audit_share_revoked.send(sender=AuditShare, audit_id=audit_id, brand_id=brand_id)
+    )
     share.status = Status.REVOKED
     share.revoked_by = by.user
     share.revoked_at = timezone.now()

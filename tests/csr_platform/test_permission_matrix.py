@@ -70,6 +70,21 @@ DESIGN_ROWS: dict[Capability, set[tuple[str, str]]] = {
     Capability.CONSENT_AUDIT_SHARE: {("supplier", "admin")},
     # "… severity policy": brand admin
     Capability.MANAGE_SEVERITY_POLICY: {("brand", "admin")},
+    # "set CAP due date, approve extension, verify, return, cancel": brand admin, csr
+    Capability.MANAGE_CAP: {("brand", "admin"), ("brand", "csr")},
+    # "edit CAP root causes, actions, evidence; submit; ask extension": supplier
+    # admin and member, and a consultant partner
+    Capability.WORK_ON_CAP: {("supplier", "admin"), ("supplier", "member"), ("partner", "member")},
+    # "comment on a CAP": everyone but brand viewers
+    Capability.COMMENT_ON_CAP: {
+        ("brand", "admin"),
+        ("brand", "csr"),
+        ("brand", "sourcing"),
+        ("supplier", "admin"),
+        ("supplier", "member"),
+        ("partner", "member"),
+    },
+    Capability.MANAGE_CONSULTANT_PROFILE: {("partner", "member")},
 }
 
 
