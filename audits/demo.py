@@ -46,7 +46,9 @@ Announcement = Audit.Announcement
 Extent = Finding.Extent
 
 # Which recorded finding categories had their corrective action verified before the
-# next audit (what remediation will do once CAPs exist: ``finding_resolve``).
+# next audit. Resolved here, at finalizing, so the next audit links its repeats;
+# remediation's demo then verifies those CAPs through the real flow (desk review, or
+# the follow-up audits below), which resolves them again, harmlessly.
 ALL = frozenset(Category.values)
 
 # Demo brand slugs and the logins (csr_platform.demo) that act for them.
@@ -172,6 +174,25 @@ AUDITS: tuple[DemoAudit, ...] = (
         ),
         verified=frozenset({Category.HOURS, Category.WAGE, Category.SUBCON}),
     ),
+    # A follow-up audit without findings: the fixes it saw verify the CAPs of the
+    # audit before (remediation's demo cites it); the next audit found them undone.
+    DemoAudit(
+        "ASD-BSCI-24-0588",
+        BURSA,
+        NORTHWIND,
+        days_ago=880,
+        audit_type=Type.FOLLOW_UP,
+        scheme=Scheme.AMFORI_BSCI,
+        audit_firm="Anadolu Sosyal Denetim",
+        lead_auditor="Ayşe Demir",
+        workers_interviewed=10,
+        summary="Follow-up of the February audit. Time records within 11 hours a day, "
+        "overtime paid at 150 %, embroidery done in-house. No new findings.",
+        observations=(
+            DemoObservation("daily_hours", "10.5"),
+            DemoObservation("overtime_premium_paid_percent", "150"),
+        ),
+    ),
     # --- Saigon Stitch, Thu Duc: the repeat, the shared audit and the pending share ---
     DemoAudit(
         "LAS-VN-240311",
@@ -236,6 +257,21 @@ AUDITS: tuple[DemoAudit, ...] = (
             "were missing from the draft).",
             {"workers_interviewed": 32},
         ),
+    ),
+    DemoAudit(
+        "LAS-VN-240719",
+        THU_DUC,
+        NORTHWIND,
+        days_ago=860,
+        audit_type=Type.FOLLOW_UP,
+        scheme=Scheme.SMETA,
+        audit_firm="Lotus Assurance Services",
+        lead_auditor="Nguyen Thi Lan",
+        workers_interviewed=12,
+        summary="Follow-up of the March audit. Overtime within 40 hours a month in May "
+        "and June; Sunday overtime back pay seen for the 118 workers; exits clear. No "
+        "new findings.",
+        observations=(DemoObservation("monthly_overtime_hours", "36"),),
     ),
     DemoAudit(
         "LAS-VN-240622",
@@ -337,6 +373,21 @@ AUDITS: tuple[DemoAudit, ...] = (
         verified=frozenset({Category.FORCED, Category.ENV, Category.CHILD}),
     ),
     DemoAudit(
+        "BCA-FU-25-0216",
+        GAZIPUR,
+        NORTHWIND,
+        days_ago=640,
+        audit_type=Type.FOLLOW_UP,
+        scheme=Scheme.AMFORI_BSCI,
+        audit_firm="Bengal Compliance Associates",
+        lead_auditor="Farhana Rahman",
+        workers_interviewed=15,
+        summary="Follow-up of the critical findings. Recruitment fees reimbursed to the "
+        "workers (receipts seen); effluent treatment plant running 22 hours a day "
+        "against the meter; age records complete. No new findings.",
+        observations=(DemoObservation("youngest_worker_age", "18"),),
+    ),
+    DemoAudit(
         "SLCP-BD-25-77310",
         NARAYANGANJ,
         NORTHWIND,
@@ -377,6 +428,20 @@ AUDITS: tuple[DemoAudit, ...] = (
             ),
         ),
         verified=frozenset({Category.OSH, Category.WAGE}),
+    ),
+    DemoAudit(
+        "BCA-FU-25-0874",
+        NARAYANGANJ,
+        NORTHWIND,
+        days_ago=340,
+        audit_type=Type.FOLLOW_UP,
+        scheme=Scheme.INTERNAL,
+        audit_firm=NORTHWIND_TEAM,
+        lead_auditor="Rezaul Karim",
+        workers_interviewed=10,
+        summary="Wage follow-up. Helpers in finishing paid at least Tk 12,500 since "
+        "November, with arrears from August. No new findings.",
+        observations=(DemoObservation("lowest_monthly_wage", "12500", wage_scope="rmg"),),
     ),
     DemoAudit(
         "ACP-BSCI-2025-1187",

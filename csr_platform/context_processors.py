@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from csr_platform.models import Membership, Notification
 from csr_platform.permissions import Capability
+from csr_platform.roles import PartnerType
 
 
 def _unread_counter(membership: Membership | None) -> Callable[[], int]:
@@ -39,6 +40,22 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         "can_record_audits": can(Capability.RECORD_AUDIT),
         "can_manage_policy": can(Capability.MANAGE_SEVERITY_POLICY),
         "can_consent_shares": can(Capability.CONSENT_AUDIT_SHARE),
+        "can_manage_caps": can(Capability.MANAGE_CAP),
+        "can_work_on_caps": can(Capability.WORK_ON_CAP),
+        # The brand-side root causes are for those who decide how the brand buys
+        # (sourcing sign-off) and those who run its CAPs; viewers reach it by address.
+        "can_see_purchasing": bool(
+            membership
+            and membership.is_brand
+            and (can(Capability.SIGN_OFF_SOURCING) or can(Capability.MANAGE_CAP))
+        ),
+        # "My CAPs" for a partner: consultants work on CAPs, the other partners watch.
+        "is_consultant": bool(
+            membership
+            and membership.is_partner
+            and membership.organization.partner_type == PartnerType.CONSULTANT
+        ),
+        "can_keep_directory_entry": can(Capability.MANAGE_CONSULTANT_PROFILE),
         # A callable: the template calls it (and the cache keeps it to one query).
         "unread_notifications": _unread_counter(membership),
     }

@@ -310,6 +310,14 @@ SPECTACULAR_SETTINGS = {
         "FindingCategoryEnum": "laws.taxonomy.FindingCategory",
         "SeverityEnum": "laws.taxonomy.Severity",
         "NotificationKindEnum": "csr_platform.models.Notification.Kind",
+        "CapStatusEnum": "remediation.models.CorrectiveActionPlan.Status",
+        "CapActionStatusEnum": "remediation.models.CapAction.Status",
+        "CapActionKindEnum": "remediation.models.CapAction.Kind",
+        "ExtensionRequestStatusEnum": "remediation.models.ExtensionRequest.Status",
+        "RootCauseCategoryEnum": "remediation.root_causes.CAUSE_CATEGORIES",
+        "CapParticipantRoleEnum": "remediation.models.CapParticipant.Role",
+        # Named so that the membership role keeps its name next to the participant role.
+        "RoleEnum": "csr_platform.roles.Role",
     },
 }
 

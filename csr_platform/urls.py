@@ -85,6 +85,7 @@ urlpatterns = [
     path("laws/", include("laws.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("audits/", include("audits.urls")),
+    path("caps/", include("remediation.urls")),
     path("api/v1/", include("csr_platform.api.urls")),
     path("admin/", admin.site.urls),
 ]

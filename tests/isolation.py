@@ -23,6 +23,9 @@ from csr_platform.services.security import security_event_record
 from csr_platform.services.tokens import api_token_issue
 from laws.models import LegalInstrument, Requirement
 from laws.services import code_clause_create
+from remediation.models import CapEvent
+from remediation.services.participants import participant_add
+from remediation.services.work import comment_add, evidence_add, extension_request
 from suppliers.models import ExitPlan, Question, SourcingRelationship
 from suppliers.services.exits import exit_plan_start
 from suppliers.services.facilities import certification_add, facility_add
@@ -37,6 +40,7 @@ from tests.audits.helpers import (
     final_audit,
 )
 from tests.factories import member
+from tests.remediation.helpers import open_cap, pdf, plan, supplier_admin_of
 
 Builder = Callable[[Membership], dict[str, Any]]
 
@@ -188,7 +192,58 @@ def _notification(owner: Membership) -> dict[str, Any]:
     return {"pk": notification.pk}
 
 
+def _cap_with_one_of_each(owner: Membership) -> dict[str, Any]:
+    """A CAP of the owner's brand with one row in each of its lists, worked on by the
+    facility's supplier and with a consultant on it, so every nested route resolves."""
+    cap = open_cap(owner, facility=facility_of(owner, name="Isolation Denim Ltd"))
+    supplier = supplier_admin_of(cap.facility)
+    root_cause, action = plan(cap, supplier)
+    evidence = evidence_add(cap=cap, by=supplier, file=pdf(), action=action)
+    extension = extension_request(
+        cap=cap, by=supplier, due_date=date(2031, 6, 30), reason="The new exit doors ship late."
+    )
+    comment = comment_add(cap=cap, by=owner, body="Please add the shift rota.")
+    consultant = member("partner", "member")
+    participant = participant_add(cap=cap, by=owner, organization_slug=consultant.organization.slug)
+    opened = CapEvent.objects.filter(cap=cap, action="opened").get()
+    return {
+        "cap_pk": cap.pk,
+        "rootcause": root_cause.pk,
+        "capaction": action.pk,
+        "evidence": evidence.pk,
+        "extensionrequest": extension.pk,
+        "comment": comment.pk,
+        "capparticipant": participant.pk,
+        "capevent": opened.pk,
+    }
+
+
+def _cap(owner: Membership) -> dict[str, Any]:
+    return {"pk": _cap_with_one_of_each(owner)["cap_pk"]}
+
+
+def _cap_child(basename: str) -> Builder:
+    def build(owner: Membership) -> dict[str, Any]:
+        built = _cap_with_one_of_each(owner)
+        return {"cap_pk": built["cap_pk"], "pk": built[basename]}
+
+    return build
+
+
 BUILDERS: dict[str, Builder] = {
+    "cap": _cap,
+    **{
+        basename: _cap_child(basename)
+        for basename in (
+            "rootcause",
+            "capaction",
+            "evidence",
+            "comment",
+            "extensionrequest",
+            "capparticipant",
+            "capevent",
+        )
+    },
     "audit": _audit,
     "auditshare": _audit_share,
     "finding": _finding,
@@ -246,4 +301,18 @@ NOT_TENANT_DATA: dict[str, str] = {
     "api-whoami": "describes only the caller's own account and memberships",
     "api-schema": "the OpenAPI document, identical for everyone",
     "api-docs": "Swagger UI for the schema",
+    # The consultant directory is shared on purpose: every brand browses every
+    # partner's entry (DESIGN.md §3), so another brand seeing it is not a leak.
+    "consultantprofile-list": (
+        "the directory every brand browses; a partner sees only its own entry and a "
+        "supplier none: tests/remediation/test_api.py"
+    ),
+    "consultantprofile-detail": (
+        "one directory entry (as the list); only the partner itself edits it: "
+        "tests/remediation/test_api.py"
+    ),
+    "consultantprofile-note": (
+        "the caller's own brand's note only, whatever the URL names; never another "
+        "brand's nor shown to the consultant: tests/remediation/test_api.py"
+    ),
 }

@@ -28,5 +28,6 @@ urlpatterns = [
     path("laws/", include("laws.api.urls")),
     path("", include("suppliers.api.urls")),
     path("", include("audits.api.urls")),
+    path("", include("remediation.api.urls")),
     path("", include(router.urls)),
 ]

@@ -212,9 +212,11 @@ def test_the_docs_load_swagger_ui_from_our_own_static_files() -> None:
             "admin",
             [
                 "add_facility",
+                "comment_on_cap",
                 "decide_vetting",
                 "edit_facility",
                 "manage_api_tokens",
+                "manage_cap",
                 "manage_code_of_conduct",
                 "manage_members",
                 "manage_severity_policy",
@@ -229,10 +231,12 @@ def test_the_docs_load_swagger_ui_from_our_own_static_files() -> None:
             "admin",
             [
                 "answer_screening",
+                "comment_on_cap",
                 "consent_audit_share",
                 "edit_facility",
                 "manage_members",
                 "view_security_events",
+                "work_on_cap",
             ],
         ),
         (
@@ -240,14 +244,16 @@ def test_the_docs_load_swagger_ui_from_our_own_static_files() -> None:
             "csr",
             [
                 "add_facility",
+                "comment_on_cap",
                 "decide_vetting",
                 "edit_facility",
+                "manage_cap",
                 "manage_code_of_conduct",
                 "record_audit",
                 "share_audit",
             ],
         ),
-        ("brand", "sourcing", ["sign_off_sourcing"]),
+        ("brand", "sourcing", ["comment_on_cap", "sign_off_sourcing"]),
         ("brand", "viewer", []),
     ],
 )

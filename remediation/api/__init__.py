@@ -1,0 +1,1 @@
+"""The remediation API: CAPs, the work on them, and the consultant directory."""
