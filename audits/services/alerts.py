@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from audits.models import Audit, Finding
 from csr_platform.models import Membership, Notification
 from csr_platform.permissions import Capability
-from csr_platform.services.notifications import notify
+from csr_platform.services.notifications import members_who_can, notify
 from laws.taxonomy import Severity
 
 ALERT_LINES = 20
@@ -21,10 +21,7 @@ ALERT_LINES = 20
 
 def brand_recorders(brand_id: UUID) -> list[Membership]:
     """The brand's people who record audits and act on findings (admins and CSR)."""
-    members = Membership.objects.filter(organization_id=brand_id, is_active=True).select_related(
-        "organization"
-    )
-    return [m for m in members if m.can(Capability.RECORD_AUDIT)]
+    return members_who_can(brand_id, Capability.RECORD_AUDIT)
 
 
 def alert_zero_tolerance(*, audit: Audit, findings: Sequence[Finding]) -> int:

@@ -21,6 +21,7 @@ class Notification(models.Model):
         ZERO_TOLERANCE = "zero_tolerance", _("Zero-tolerance finding")
         AUDIT_SHARE = "audit_share", _("Audit sharing")
         LAW_CHANGE = "law_change", _("Law change affects findings")
+        CAP_UPDATE = "cap_update", _("Corrective action plan")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     membership = models.ForeignKey(

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
 from csr_platform.models import Membership, Notification
+from csr_platform.permissions import Capability
+
+
+def members_who_can(organization_id: UUID, capability: Capability) -> list[Membership]:
+    """The organization's active members whose role holds ``capability``."""
+    members = Membership.objects.filter(
+        organization_id=organization_id, is_active=True
+    ).select_related("organization")
+    return [m for m in members if m.can(capability)]
 
 
 def notify(

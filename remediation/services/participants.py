@@ -21,6 +21,7 @@ from csr_platform.models import Membership, Organization
 from csr_platform.roles import OrganizationKind
 from remediation.models import CapParticipant, CorrectiveActionPlan
 from remediation.services.access import require_manager
+from remediation.services.alerts import tell_participant
 from remediation.services.timeline import cap_event_record
 from remediation.services.transitions import locked
 
@@ -72,6 +73,11 @@ def participant_add(
         action="participant_added",
         by=by,
         note=f"{organization.name} ({participant.get_role_display()})",
+    )
+    tell_participant(
+        participant,
+        _("%(brand)s invited you onto a CAP") % {"brand": by.organization.name},
+        participant.note,
     )
     return participant
 

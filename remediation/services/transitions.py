@@ -22,6 +22,7 @@ from csr_platform.errors import StateConflict
 from csr_platform.models import Membership
 from remediation.models import CapAction, CorrectiveActionPlan
 from remediation.services.access import is_manager, is_worker, require_manager, require_worker
+from remediation.services.alerts import tell_brand, tell_workers
 from remediation.services.timeline import cap_event_record
 
 Status = CorrectiveActionPlan.Status
@@ -115,6 +116,7 @@ def cap_submit(*, cap: CorrectiveActionPlan, by: Membership) -> CorrectiveAction
         raise StateConflict(" ".join(missing))
     cap.submitted_at = timezone.now()
     _move(cap, "submit", by)
+    tell_brand(cap, _("Submitted for verification"))
     return cap
 
 
@@ -157,6 +159,7 @@ def cap_verify(
     cap.verification_note = note.strip()
     _move(cap, "verify", by, note=note.strip())
     finding_resolve(finding=cap.finding)
+    tell_workers(cap, _("Verified"), note.strip())
     return cap
 
 
@@ -169,6 +172,7 @@ def cap_return(*, cap: CorrectiveActionPlan, by: Membership, reason: str) -> Cor
         raise ValidationError({"reason": _("Say what is missing, so the supplier can fix it.")})
     cap.return_reason = reason.strip()
     _move(cap, "return", by, note=reason.strip())
+    tell_workers(cap, _("Returned to you"), reason.strip())
     return cap
 
 
@@ -180,4 +184,5 @@ def cap_cancel(*, cap: CorrectiveActionPlan, by: Membership, reason: str) -> Cor
         raise ValidationError({"reason": _("Say why the CAP is cancelled.")})
     cap.cancel_reason = reason.strip()
     _move(cap, "cancel", by, note=reason.strip())
+    tell_workers(cap, _("Cancelled"), reason.strip())
     return cap

@@ -26,6 +26,7 @@ from remediation.models import (
 )
 from remediation.root_causes import CATEGORY_CODES, PURCHASING_CODES, PURCHASING_PRACTICE
 from remediation.services.access import require_commenter, require_manager, require_worker
+from remediation.services.alerts import tell_brand, tell_workers
 from remediation.services.evidence_files import evidence_file_type
 from remediation.services.timeline import cap_event_record
 from remediation.services.transitions import locked
@@ -341,6 +342,11 @@ def extension_request(
         to_status=str(new),
         note=extension.reason[:300],
     )
+    tell_brand(
+        cap,
+        _("More time asked for, until %(date)s") % {"date": new},
+        extension.reason,
+    )
     return extension
 
 
@@ -376,4 +382,8 @@ def extension_decide(
         to_status=str(cap.due_date or ""),
         note=note.strip(),
     )
+    if approve:
+        tell_workers(cap, _("More time given, until %(date)s") % {"date": cap.due_date}, note)
+    else:
+        tell_workers(cap, _("More time declined"), note.strip())
     return extension

@@ -18,7 +18,7 @@ from audits.models import AuditShare, Finding
 from audits.services.audits import audit_finalize
 from audits.services.sharing import audit_share_consent, audit_share_offer, audit_share_revoke
 from csr_platform.errors import ActionForbidden, StateConflict
-from csr_platform.models import Membership, Organization
+from csr_platform.models import Membership, Notification, Organization
 from remediation.models import (
     CapEvent,
     CapParticipant,
@@ -54,7 +54,7 @@ from tests.audits.helpers import (
     supplier_admin_of,
 )
 from tests.factories import OrganizationFactory, member
-from tests.remediation.helpers import open_cap, pdf, plan, verified
+from tests.remediation.helpers import open_cap, pdf, plan, submitted, verified
 
 pytestmark = pytest.mark.django_db
 Status = CorrectiveActionPlan.Status
@@ -439,3 +439,35 @@ def test_two_simultaneous_submits_one_wins_the_other_gets_409() -> None:
     assert CapEvent.objects.filter(cap=cap, action="submit").count() == 1
     cap.refresh_from_db()
     assert cap.status == Status.SUBMITTED
+
+
+# --- Telling the other side -------------------------------------------------------------
+
+
+def test_each_side_is_told_when_it_is_their_move(
+    cap: CorrectiveActionPlan, owner: Membership, supplier: Membership
+) -> None:
+    viewer = member("brand", "viewer", organization=owner.organization)
+    colleague = member("supplier", "member", organization=supplier.organization)
+    consultant = partner("consultant")
+    participant_add(cap=cap, by=owner, organization_slug=consultant.organization.slug)
+
+    def told(membership: Membership) -> list[str]:
+        return list(
+            Notification.objects.filter(membership=membership, kind="cap_update")
+            .order_by("created_at")
+            .values_list("title", flat=True)
+        )
+
+    assert told(consultant) == [
+        f"{owner.organization.name} invited you onto a CAP: F-1 · {cap.facility.name}"
+    ]
+    submitted(cap, supplier)
+    assert told(owner)[-1].startswith("Submitted for verification: F-1")
+    assert told(viewer) == []
+    cap_return(cap=cap, by=owner, reason="The photo is of the wrong floor.")
+    for worker in (supplier, colleague, consultant):
+        assert told(worker)[-1].startswith("Returned to you: F-1")
+    assert Notification.objects.filter(
+        membership=supplier, body="The photo is of the wrong floor."
+    ).exists()
