@@ -11,7 +11,6 @@ available now and, if not, the 403 or 409 a POST would get.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,7 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer, Serializer
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from audits.api import filters, serializers
@@ -61,7 +60,11 @@ from audits.services.sharing import (
     audit_share_offer,
     audit_share_revoke,
 )
-from csr_platform.api.base import AVAILABILITY, TenantViewSet, WriteCapability, action_availability
+from csr_platform.api.base import (
+    AVAILABILITY,
+    Check,
+    DomainViewSet,
+)
 from csr_platform.api.permissions import IsTenantMember
 from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.models import Membership
@@ -69,39 +72,8 @@ from csr_platform.permissions import Capability
 from csr_platform.tenancy import request_membership
 from suppliers.models import Facility
 
-Check = Callable[[], None]
 
-
-class AuditsViewSet(TenantViewSet):
-    permission_classes = [IsTenantMember, WriteCapability]
-
-    @property
-    def caller(self) -> Membership | None:
-        """The acting membership, or None while the OpenAPI schema is generated."""
-        return request_membership(self.request) if self.request is not None else None
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "membership": self.caller}
-
-    def reread(self, pk: Any) -> Any:
-        """An object after a write, read again through the caller's scope."""
-        return self.get_queryset().get(pk=pk)
-
-    def parse(self, serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
-        form = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
-        form.is_valid(raise_exception=True)
-        return dict(form.validated_data)
-
-    def act(
-        self, request: Request, name: str, check: Check, write: Callable[[], Response]
-    ) -> Response:
-        """GET answers whether the action is available; POST checks the same first, so
-        a forbidden or impossible action is a 403 or 409 whatever the body holds."""
-        if request.method == "GET":
-            return action_availability(name, check)
-        check()
-        return write()
-
+class AuditsViewSet(DomainViewSet):
     def audit_in_scope(self, audit_id: Any) -> Audit:
         """An audit named in a request body, looked up in the caller's visibility: one
         answer for "does not exist" and "not yours to see"."""

@@ -100,3 +100,41 @@ class TenantViewSet(viewsets.GenericViewSet):
     def scope(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """Hook for ``select_related``/annotations; never widens the visible rows."""
         return queryset
+
+
+Check = Callable[[], None]
+
+
+class DomainViewSet(TenantViewSet):
+    """The base of the domain apps' viewsets: GET on an action URL answers whether it
+    is available; writes parse their body with a serializer and call a service, then
+    answer with the object read again through the caller's scope."""
+
+    permission_classes = [IsTenantMember, WriteCapability]
+
+    @property
+    def caller(self) -> Membership | None:
+        """The acting membership, or None while the OpenAPI schema is generated."""
+        return request_membership(self.request) if self.request is not None else None
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "membership": self.caller}
+
+    def reread(self, pk: Any) -> Any:
+        """An object after a write, read again through the caller's scope."""
+        return self.get_queryset().get(pk=pk)
+
+    def parse(self, serializer_class: type[Any], data: Any, **kwargs: Any) -> Any:
+        form = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
+        form.is_valid(raise_exception=True)
+        return dict(form.validated_data)
+
+    def act(
+        self, request: Request, name: str, check: Check, write: Callable[[], Response]
+    ) -> Response:
+        """GET answers whether the action is available; POST checks the same first, so
+        a forbidden or impossible action is a 403 or 409 whatever the body holds."""
+        if request.method == "GET":
+            return action_availability(name, check)
+        check()
+        return write()

@@ -43,15 +43,16 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from audits.models import Audit
-from csr_platform.api.base import AVAILABILITY, TenantViewSet, WriteCapability, action_availability
+from csr_platform.api.base import (
+    AVAILABILITY,
+    DomainViewSet,
+    action_availability,
+)
 from csr_platform.api.permissions import IsTenantMember
 from csr_platform.errors import ActionForbidden, StateConflict
-from csr_platform.models import Membership
 from csr_platform.permissions import Capability
-from csr_platform.tenancy import request_membership
 from remediation.api import filters, serializers
 from remediation.models import (
     CapAction,
@@ -92,41 +93,9 @@ from remediation.services.work import (
     root_cause_delete,
 )
 
-Check = Callable[[], None]
 CAP_PK = OpenApiParameter(
     "cap_pk", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The CAP's id."
 )
-
-
-class RemediationViewSet(TenantViewSet):
-    permission_classes = [IsTenantMember, WriteCapability]
-
-    @property
-    def caller(self) -> Membership | None:
-        """The acting membership, or None while the OpenAPI schema is generated."""
-        return request_membership(self.request) if self.request is not None else None
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "membership": self.caller}
-
-    def reread(self, pk: Any) -> Any:
-        """An object after a write, read again through the caller's scope."""
-        return self.get_queryset().get(pk=pk)
-
-    def parse(self, serializer_class: type[BaseSerializer[Any]], data: Any, **kwargs: Any) -> Any:
-        form = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
-        form.is_valid(raise_exception=True)
-        return dict(form.validated_data)
-
-    def act(
-        self, request: Request, name: str, check: Check, write: Callable[[], Response]
-    ) -> Response:
-        """GET answers whether the action is available; POST checks the same first, so
-        a forbidden or impossible action is a 403 or 409 whatever the body holds."""
-        if request.method == "GET":
-            return action_availability(name, check)
-        check()
-        return write()
 
 
 # --- CAPs ------------------------------------------------------------------------------
@@ -164,7 +133,7 @@ def cap_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-class CapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RemediationViewSet):
+class CapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DomainViewSet):
     """Corrective action plans you see: a brand those it owns or joined as
     collaborating brand; a supplier every CAP on its facilities, of any brand; a
     partner those it was invited onto.
@@ -334,7 +303,7 @@ class CapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RemediationVi
 
 
 @extend_schema(parameters=[CAP_PK])
-class CapChildViewSet(RemediationViewSet):
+class CapChildViewSet(DomainViewSet):
     """Rows of one CAP (``caps/{cap_pk}/…``). The CAP is found in the caller's
     visibility before anything else, so a CAP outside it is a 404 for every method —
     never a 403 that would tell it exists. Who may write is the services' answer."""
@@ -649,7 +618,7 @@ class CapEventViewSet(mixins.ListModelMixin, CapChildViewSet):
 # --- Consultant directory --------------------------------------------------------------
 
 
-class ConsultantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RemediationViewSet):
+class ConsultantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DomainViewSet):
     """The consultant directory: partners' entries with their specialties (finding
     categories), countries, languages, case studies and references.
 

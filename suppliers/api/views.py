@@ -25,12 +25,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from csr_platform.api.base import AVAILABILITY, TenantViewSet, WriteCapability, action_availability
-from csr_platform.api.permissions import IsTenantMember
+from csr_platform.api.base import (
+    AVAILABILITY,
+    DomainViewSet,
+    action_availability,
+)
 from csr_platform.errors import ActionForbidden, StateConflict
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
-from csr_platform.tenancy import request_membership
 from suppliers.api import filters, serializers
 from suppliers.models import (
     Certification,
@@ -78,14 +80,7 @@ from suppliers.services.screenings_evidence import evidence_download_name, scree
 UUID_PATTERN = "[0-9a-f-]{36}"
 
 
-class SuppliersViewSet(TenantViewSet):
-    permission_classes = [IsTenantMember, WriteCapability]
-
-    @property
-    def caller(self) -> Membership | None:
-        """The acting membership, or None while the OpenAPI schema is generated."""
-        return request_membership(self.request) if self.request is not None else None
-
+class SuppliersViewSet(DomainViewSet):
     @property
     def for_supplier(self) -> bool:
         caller = self.caller
@@ -94,13 +89,6 @@ class SuppliersViewSet(TenantViewSet):
     def require(self, capability: Capability) -> None:
         if not self.membership.can(capability):
             raise ActionForbidden(_("Your role does not allow this action."))
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "membership": self.caller}
-
-    def reread(self, pk: Any) -> Any:
-        """An object after a write, read again through the caller's scope."""
-        return self.get_queryset().get(pk=pk)
 
 
 # --- Facilities ------------------------------------------------------------------------
