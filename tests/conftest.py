@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from csr_platform.models import Membership
@@ -79,3 +80,14 @@ def api_error(response: Any, status: int, code: str | None = None) -> dict[str, 
 def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     # Uploaded files of one test never reach the project's var/ nor another test.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def signed_in(membership: Membership) -> Client:
+    """A browser client signed in as the membership's user."""
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def text_of(response: Any) -> str:
+    return str(response.content.decode())

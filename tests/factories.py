@@ -62,3 +62,14 @@ def member(
         Membership,
         MembershipFactory(organization=organization, role=role, user=UserFactory(**user_fields)),
     )
+
+
+class Brand:
+    """One brand with a member of every role."""
+
+    def __init__(self, name: str = "Acme Apparel") -> None:
+        self.org = cast(Organization, OrganizationFactory(kind="brand", name=name))
+        self.admin = member("brand", "admin", organization=self.org, full_name="Ada Admin")
+        self.csr = member("brand", "csr", organization=self.org, full_name="Cora CSR")
+        self.sourcing = member("brand", "sourcing", organization=self.org, full_name="Sam Sourcing")
+        self.viewer = member("brand", "viewer", organization=self.org, full_name="Vic Viewer")

@@ -43,7 +43,7 @@ from tests.audits.helpers import (
     final_audit,
     supplier_admin_of,
 )
-from tests.conftest import api_error, token_client
+from tests.conftest import api_error, signed_in, token_client
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -100,12 +100,6 @@ def good_row(n: int, **values: Any) -> list[Any]:
 
 def problems(report: FindingImportReport) -> set[tuple[int | None, str]]:
     return {(error.row, error.field) for error in report.errors}
-
-
-def signed_in(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 @pytest.fixture

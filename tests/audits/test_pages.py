@@ -5,7 +5,7 @@ fixed number of queries on the lists and the audit page whatever their length.""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +17,7 @@ from audits.services.audits import audit_attach_report, audit_finalize
 from audits.services.law_changes import findings_flag_law_change
 from audits.services.observations import observation_record
 from audits.services.sharing import audit_share_consent, audit_share_offer
-from csr_platform.models import Membership, Organization
+from csr_platform.models import Membership
 from laws.models import Requirement
 from suppliers.models import Facility
 from tests.audits.helpers import (
@@ -30,7 +30,8 @@ from tests.audits.helpers import (
     resolve_all,
     supplier_admin_of,
 )
-from tests.factories import OrganizationFactory, member
+from tests.conftest import text_of
+from tests.factories import Brand, member
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +40,6 @@ HTMX = {"HX-Request": "true"}
 
 
 # --- Arrange --------------------------------------------------------------------------
-
-
-class Brand:
-    """One brand with a member of every role."""
-
-    def __init__(self, name: str = "Acme Apparel") -> None:
-        self.org = cast(Organization, OrganizationFactory(kind="brand", name=name))
-        self.admin = member("brand", "admin", organization=self.org, full_name="Ada Admin")
-        self.csr = member("brand", "csr", organization=self.org, full_name="Cora CSR")
-        self.sourcing = member("brand", "sourcing", organization=self.org)
-        self.viewer = member("brand", "viewer", organization=self.org)
 
 
 @pytest.fixture
@@ -66,10 +56,6 @@ def client_for(membership: Membership) -> Client:
     client = Client()
     client.force_login(membership.user)
     return client
-
-
-def text_of(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def shared_with(other: Brand, audit: Audit) -> AuditShare:

@@ -30,7 +30,8 @@ from tests.audits.helpers import (
     final_audit,
     supplier_admin_of,
 )
-from tests.factories import OrganizationFactory, member
+from tests.conftest import text_of
+from tests.factories import Brand, OrganizationFactory, member
 from tests.remediation.helpers import open_cap, pdf, plan, submitted, verified
 
 pytestmark = pytest.mark.django_db
@@ -39,17 +40,6 @@ HTMX = {"HX-Request": "true"}
 
 
 # --- Arrange --------------------------------------------------------------------------
-
-
-class Brand:
-    """One brand with a member of every role."""
-
-    def __init__(self, name: str = "Acme Apparel") -> None:
-        self.org = cast(Organization, OrganizationFactory(kind="brand", name=name))
-        self.admin = member("brand", "admin", organization=self.org, full_name="Ada Admin")
-        self.csr = member("brand", "csr", organization=self.org, full_name="Cora CSR")
-        self.sourcing = member("brand", "sourcing", organization=self.org)
-        self.viewer = member("brand", "viewer", organization=self.org)
 
 
 @pytest.fixture
@@ -71,10 +61,6 @@ def client_for(membership: Membership) -> Client:
     client = Client()
     client.force_login(membership.user)
     return client
-
-
-def text_of(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def partner_on(

@@ -17,7 +17,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -36,6 +35,7 @@ from suppliers.services.imports import (
     facilities_import,
     parse_upload,
 )
+from tests.conftest import signed_in
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -95,12 +95,6 @@ def counts() -> dict[str, int]:
         "events": FacilityEvent.objects.count(),
         "invitations": Invitation.objects.count(),
     }
-
-
-def signed_in(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def problems(report: ImportReport) -> set[tuple[int | None, str]]:

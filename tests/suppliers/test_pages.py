@@ -25,7 +25,8 @@ from suppliers.models import (
 from suppliers.services.facilities import facility_add
 from suppliers.services.relationships import relationship_decide, relationship_sign_off
 from suppliers.services.screenings import screening_answer, screening_send
-from tests.factories import OrganizationFactory, member
+from tests.conftest import text_of
+from tests.factories import Brand, OrganizationFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +35,6 @@ RISK_NOTE = "Owner's cousin runs an unlisted subcontractor."
 
 
 # --- Arrange --------------------------------------------------------------------------
-
-
-class Brand:
-    """One brand with a member of every role."""
-
-    def __init__(self, name: str = "Acme Apparel") -> None:
-        self.org = cast(Organization, OrganizationFactory(kind="brand", name=name))
-        self.admin = member("brand", "admin", organization=self.org, full_name="Ada Admin")
-        self.csr = member("brand", "csr", organization=self.org, full_name="Cora CSR")
-        self.sourcing = member("brand", "sourcing", organization=self.org, full_name="Sam Sourcing")
-        self.viewer = member("brand", "viewer", organization=self.org, full_name="Vic Viewer")
 
 
 @pytest.fixture
@@ -109,10 +99,6 @@ def approved(brand: Brand, relationship: SourcingRelationship) -> SourcingRelati
 
 def detail_url(relationship: SourcingRelationship, name: str = "facility_detail") -> str:
     return reverse(name, args=[relationship.facility_id])
-
-
-def text_of(response: Any) -> str:
-    return response.content.decode()
 
 
 # --- The facility list ----------------------------------------------------------------
