@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from csr_platform.models import Membership, User
+from csr_platform.models.users import MutableReminder
 from csr_platform.roles import roles_for
 
 
@@ -25,10 +26,20 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class ProfileForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(label=_("Time zone"))
+    muted_notifications = forms.MultipleChoiceField(
+        label=_("Mute these reminders"),
+        choices=MutableReminder.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Escalations of plans overdue beyond the brand's grace period are always "
+            "sent: they cannot be muted."
+        ),
+    )
 
     class Meta:
         model = User
-        fields = ["full_name", "language", "time_zone"]
+        fields = ["full_name", "language", "time_zone", "muted_notifications"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,6 +31,7 @@ from remediation.models import (
     CorrectiveActionPlan,
     Evidence,
     ExtensionRequest,
+    ReminderLog,
     RootCause,
 )
 from suppliers.admin import ReadOnlyAdminMixin, ReadOnlyInline
@@ -393,6 +394,27 @@ class CapEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CapEvent]):
     list_filter = ["action"]
     search_fields = ["note", "cap__facility__name", "cap__finding__description"]
     list_select_related = [*CAP_RELATED, "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ReminderLog]):
+    """What the daily reminder job claimed and sent, to answer "why did (not) I get
+    a reminder?"."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "cap",
+        "membership",
+        "due_date",
+        "period",
+        "muted",
+        "sent_at",
+    ]
+    list_filter = ["kind", "muted", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["membership__user__email", "cap__facility__name"]
+    list_select_related = [*CAP_RELATED, "membership__user", "membership__organization"]
     date_hierarchy = "created_at"
 
 

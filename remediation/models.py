@@ -481,3 +481,53 @@ class ConsultantNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} on {self.consultant}"
+
+
+class ReminderLog(models.Model):
+    """One reminder item for one person: a CAP due soon, overdue or escalated, in one
+    reminder period. The unique constraint is the guarantee that a rerun, a retry or
+    a second worker reminds nobody twice: a run claims its items by inserting them
+    (conflicts ignored) and sends only the rows that carry its own ``run_id``.
+
+    The deadline is part of the key so that a plan whose due date was extended is
+    reminded again about the new deadline."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalation")
+
+    cap = models.ForeignKey(
+        CorrectiveActionPlan, on_delete=models.CASCADE, related_name="reminders"
+    )
+    membership = models.ForeignKey(
+        "csr_platform.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    due_date = models.DateField(_("deadline reminded of"))
+    # Due soon: always 0. Overdue and escalation: whole weeks since the first day the
+    # item applied, so each repeats every seven days.
+    period = models.PositiveIntegerField(_("period"))
+    run_id = models.UUIDField(_("run"), db_index=True)
+    # Written for muted items too, so unmuting does not send a backlog.
+    muted = models.BooleanField(_("muted"), default=False)
+    created_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cap", "membership", "kind", "due_date", "period"],
+                name="reminder_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["due_soon", "overdue", "escalation"]),
+                name="reminder_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.period} {self.cap_id} → {self.membership_id}"

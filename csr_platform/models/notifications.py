@@ -22,6 +22,7 @@ class Notification(models.Model):
         AUDIT_SHARE = "audit_share", _("Audit sharing")
         LAW_CHANGE = "law_change", _("Law change affects findings")
         CAP_UPDATE = "cap_update", _("Corrective action plan")
+        REMINDER = "reminder", _("Deadline reminders")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     membership = models.ForeignKey(

@@ -19,6 +19,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
+class MutableReminder(models.TextChoices):
+    """The reminders a person may mute. Escalations are deliberately absent: a plan
+    overdue beyond the brand's grace period must reach the brand's CSR staff and
+    sourcing owner whatever they chose."""
+
+    CAP_DUE_SOON = "cap_due_soon", _("Corrective action plans due within a week")
+    CAP_OVERDUE = "cap_overdue", _("Overdue corrective action plans (weekly)")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -60,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
 
+    # Values of ``MutableReminder``; muted items are still logged as reminded, so
+    # unmuting starts with the next reminder rather than a backlog.
+    muted_notifications = models.JSONField(_("muted reminders"), default=list, blank=True)
+
     objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
@@ -81,6 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def has_muted(self, reminder: str) -> bool:
+        return reminder in self.muted_notifications
 
     @property
     def display_name(self) -> str:

@@ -37,9 +37,11 @@ from remediation.models import (
     CorrectiveActionPlan,
     Evidence,
     ExtensionRequest,
+    ReminderLog,
     RootCause,
 )
 from remediation.services.opening import caps_open_for_audit
+from remediation.services.reminders import cap_reminders_send
 from suppliers import demo as suppliers_demo
 from tests.audits.helpers import facility_of, final_audit
 from tests.factories import member
@@ -452,3 +454,18 @@ def test_the_cap_changelist_costs_the_same_queries_for_3_and_10_caps(
 
     assert (three.context["cl"].result_count, ten.context["cl"].result_count) == (3, 10)
     assert b"Dhaka Knit Ltd" in ten.content
+
+
+def test_the_reminder_log_answers_why_someone_was_or_was_not_reminded() -> None:
+    seeded()
+    run = cap_reminders_send()
+    browser = staff_browser()
+    url = "/admin/remediation/reminderlog/"
+    log = ReminderLog.objects.select_related("membership__user").first()
+
+    assert run.claimed > 0
+    assert log is not None
+    listing = browser.get(f"{url}?q={log.membership.user.email}")
+    assert listing.status_code == 200
+    assert log.membership.user.email in listing.content.decode()
+    assert browser.get(f"{url}{log.pk}/change/").status_code == 200
