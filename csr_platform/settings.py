@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -310,6 +311,8 @@ SPECTACULAR_SETTINGS = {
         "FindingCategoryEnum": "laws.taxonomy.FindingCategory",
         "SeverityEnum": "laws.taxonomy.Severity",
         "NotificationKindEnum": "csr_platform.models.Notification.Kind",
+        "ScorecardGradeEnum": "reports.models.GRADES",
+        "ScoreComponentKeyEnum": "reports.scorecards.COMPONENT_LABELS",
         "CapStatusEnum": "remediation.models.CorrectiveActionPlan.Status",
         "CapActionStatusEnum": "remediation.models.CapAction.Status",
         "CapActionKindEnum": "remediation.models.CapAction.Kind",
@@ -354,6 +357,16 @@ CELERY_BEAT_SCHEDULE = {
     "prune-security-events": {
         "task": "csr_platform.tasks.prune_security_events",
         "schedule": timedelta(days=1),
+    },
+    "send-cap-reminders": {
+        "task": "remediation.tasks.send_cap_reminders",
+        # Every morning; a rerun the same day sends nothing (ReminderLog).
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "take-scorecard-snapshots": {
+        "task": "reports.tasks.take_scorecard_snapshots",
+        # The 1st of each month: snapshot the month just ended.
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
 }
 

@@ -86,6 +86,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("audits/", include("audits.urls")),
     path("caps/", include("remediation.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("csr_platform.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -192,6 +192,13 @@ def _notification(owner: Membership) -> dict[str, Any]:
     return {"pk": notification.pk}
 
 
+def _scorecard(owner: Membership) -> dict[str, Any]:
+    """A facility the owner's brand sources from, audited once: its scorecard is
+    addressed by the facility's id."""
+    audit = _final_audit(owner)
+    return {"pk": audit.facility_id}
+
+
 def _cap_with_one_of_each(owner: Membership) -> dict[str, Any]:
     """A CAP of the owner's brand with one row in each of its lists, worked on by the
     facility's supplier and with a consultant on it, so every nested route resolves."""
@@ -260,6 +267,7 @@ BUILDERS: dict[str, Builder] = {
     "invitation": _invitation,
     "apitoken": _api_token,
     "securityevent": _security_event,
+    "scorecard": _scorecard,
 }
 
 # Platform-wide reference data: every member reads it (so strangers see it too),

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("suppliers.api.urls")),
     path("", include("audits.api.urls")),
     path("", include("remediation.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include(router.urls)),
 ]

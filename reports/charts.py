@@ -1,0 +1,128 @@
+"""Server-side SVG charts: the one code path that draws every chart, on the pages
+(inline, which the CSP allows: no script, no style attribute) and in the PDF reports.
+
+Each function takes plain numbers and text and returns SVG markup, every piece of
+text escaped, with a ``<title>`` and an ``aria-label`` so a screen reader says what
+the chart shows. Colours are presentation attributes, not ``style``, so neither the
+CSP nor WeasyPrint needs anything else. Nothing here knows about requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+SVG_NS = "http://www.w3.org/2000/svg"
+
+# Colours of the app's palette (static/css/app.css): green for a good score, amber in
+# the middle, red for a poor one; grey for tracks and axes.
+GOOD, FAIR, POOR = "#1e7e34", "#b35c00", "#8c1d18"
+TRACK, LINE = "#d9dee4", "#174ea6"
+
+
+def _attr(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _number(value: float) -> str:
+    """A coordinate without float noise (``12.5``, ``3``)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _svg(width: int, height: int, label: str, body: str, css_class: str) -> SafeString:
+    return mark_safe(  # noqa: S308 — every piece of text in ``body`` and ``label`` is escaped
+        f'<svg xmlns="{SVG_NS}" class="{_attr(css_class)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_attr(label)}">'
+        f"<title>{escape(label)}</title>{body}</svg>"
+    )
+
+
+def score_colour(score: float, maximum: float = 100) -> str:
+    """Green from 71 % (grade B and better), amber from 51 % (C), red below."""
+    share = score / maximum if maximum else 0
+    if share >= 0.71:
+        return GOOD
+    if share >= 0.51:
+        return FAIR
+    return POOR
+
+
+def sparkline(
+    values: Sequence[float | None],
+    *,
+    label: str,
+    maximum: float = 100,
+    width: int = 120,
+    height: int = 28,
+) -> SafeString:
+    """A line through ``values`` (oldest first) on a 0–``maximum`` scale, the last
+    value marked with a dot in its score colour. ``None`` (a month without a value)
+    breaks the line. With no value at all it draws only the baseline."""
+    pad = 3
+    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        share = min(max(value / maximum, 0), 1) if maximum else 0
+        x = pad + index * step if len(values) > 1 else width / 2
+        return x, pad + inner_h * (1 - share)
+
+    body = [
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'stroke="{TRACK}" stroke-width="1"/>'
+    ]
+    run: list[str] = []
+    runs: list[list[str]] = [run]
+    for index, value in enumerate(values):
+        if value is None:
+            run = []
+            runs.append(run)
+            continue
+        x, y = point(index, value)
+        run.append(f"{_number(x)},{_number(y)}")
+    for points in runs:
+        if len(points) > 1:
+            body.append(
+                f'<polyline points="{" ".join(points)}" fill="none" stroke="{LINE}" '
+                'stroke-width="1.5" stroke-linejoin="round" stroke-linecap="round"/>'
+            )
+    last = next(
+        ((i, v) for i, v in reversed(list(enumerate(values))) if v is not None),
+        None,
+    )
+    if last is not None:
+        x, y = point(*last)
+        colour = score_colour(last[1], maximum)
+        body.append(f'<circle cx="{_number(x)}" cy="{_number(y)}" r="2.5" fill="{colour}"/>')
+    return _svg(width, height, label, "".join(body), "chart sparkline")
+
+
+def horizontal_bar(
+    value: float,
+    maximum: float,
+    *,
+    label: str,
+    text: str = "",
+    colour: str = POOR,
+    width: int = 160,
+    height: int = 14,
+) -> SafeString:
+    """A bar of ``value`` out of ``maximum`` over a grey track of the full length —
+    e.g. the points a scorecard component took off, out of what it can take — with
+    ``text`` written to its right when given (then ``width`` includes the text)."""
+    text_width = 7 * len(text) + 6 if text else 0
+    track = max(width - text_width, 10)
+    share = min(max(value / maximum, 0), 1) if maximum else 0
+    body = [
+        f'<rect x="0" y="1" width="{track}" height="{height - 2}" rx="2" fill="{TRACK}"/>',
+        f'<rect x="0" y="1" width="{_number(track * share)}" height="{height - 2}" rx="2" '
+        f'fill="{_attr(colour)}"/>',
+    ]
+    if text:
+        body.append(
+            f'<text x="{track + 6}" y="{height - 3}" font-size="{height - 3}" '
+            f'fill="currentColor">{escape(text)}</text>'
+        )
+    return _svg(width, height, label, "".join(body), "chart bar")
