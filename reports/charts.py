@@ -126,3 +126,39 @@ def horizontal_bar(
             f'fill="currentColor">{escape(text)}</text>'
         )
     return _svg(width, height, label, "".join(body), "chart bar")
+
+
+def bar_chart(
+    bars: Sequence[tuple[str, float]],
+    *,
+    label: str,
+    colours: Sequence[str] = (),
+    width: int = 320,
+) -> SafeString:
+    """Horizontal bars on one scale (the largest value spans the width), one per
+    ``(name, value)`` pair, e.g. open CAPs by severity or by category. Each name is
+    written above its bar and the value after it, so long names (a finding category)
+    need no measuring of text; ``colours`` gives each bar its colour, in order (the
+    palette's blue when missing)."""
+    font, bar, gap = 12, 12, 8
+    row = font + 4 + bar + gap
+    height = max(row * len(bars) - gap, bar)
+    value_width = 7 * max((len(_number(value)) for _name, value in bars), default=1) + 6
+    track = max(width - value_width, 10)
+    largest = max((value for _name, value in bars), default=0)
+    body = []
+    for index, (name, value) in enumerate(bars):
+        top = index * row
+        bar_top = top + font + 4
+        share = value / largest if largest > 0 else 0
+        colour = colours[index] if index < len(colours) else LINE
+        body.append(
+            f'<text x="0" y="{top + font}" font-size="{font}" fill="currentColor">'
+            f"{escape(name)}</text>"
+            f'<rect x="0" y="{bar_top}" width="{track}" height="{bar}" rx="2" fill="{TRACK}"/>'
+            f'<rect x="0" y="{bar_top}" width="{_number(track * share)}" height="{bar}" rx="2" '
+            f'fill="{_attr(colour)}"/>'
+            f'<text x="{track + 6}" y="{bar_top + bar - 2}" font-size="{font}" '
+            f'fill="currentColor">{escape(_number(value))}</text>'
+        )
+    return _svg(width, height, label, "".join(body), "chart bars")

@@ -397,33 +397,35 @@ def _median_days_to_submit(
 ) -> dict[UUID, tuple[float | None, int]]:
     """Per facility: the median of whole days from a CAP being opened to its plan
     being submitted (the last submission, after a return), over the brand's CAPs
-    submitted in the 12 months up to ``on``; and how many plans that is. One query:
-    the median is computed by PostgreSQL, elsewhere over the day counts of that one
-    query (bounded by the brand's CAPs of one year)."""
+    submitted in the 12 months up to ``on``; and how many plans that is."""
     cutoff = end_of_day(on)
     caps = CorrectiveActionPlan.objects.filter(
         brand_id=viewpoint.organization_id,
         facility_id__in=facility_ids,
         submitted_at__gte=end_of_day(months_before(on, RESPONSIVENESS_WINDOW_MONTHS)),
         submitted_at__lt=cutoff,
-    ).order_by()
+    )
+    return dict(median_days(caps, group="facility_id", start="created_at", end="submitted_at"))
+
+
+def median_days(
+    rows: QuerySet[Any], *, group: str, start: str, end: str
+) -> dict[Any, tuple[float, int]]:
+    """Per value of ``group``: the median of whole days from ``start`` to ``end`` over
+    ``rows``, and how many rows that is. One query: PostgreSQL computes the median
+    (``percentile_cont``, :class:`Median`); elsewhere it is taken over the day
+    counts of that one query, which the caller bounds (a year of one brand's CAPs)."""
+    rows = rows.order_by()
     if connection.vendor == "postgresql":
-        waited = ExpressionWrapper(
-            F("submitted_at") - F("created_at"), output_field=DurationField()
-        )
+        waited = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
         days = Floor(Cast(Extract(waited, "epoch"), FloatField()) / 86400)
-        rows = caps.values("facility_id").annotate(median=Median(days), plans=Count("pk"))
-        return {row["facility_id"]: (float(row["median"]), row["plans"]) for row in rows}
-    waits: dict[UUID, list[int]] = defaultdict(list)
-    for facility_id, opened, submitted in caps.values_list(
-        "facility_id", "created_at", "submitted_at"
-    ):
-        if submitted is not None:  # always, by the filter; the type does not know
-            waits[facility_id].append(int((submitted - opened).total_seconds() // 86400))
-    return {
-        facility_id: (float(statistics.median(days)), len(days))
-        for facility_id, days in waits.items()
-    }
+        grouped = rows.values(group).annotate(median=Median(days), plans=Count("pk"))
+        return {row[group]: (float(row["median"]), row["plans"]) for row in grouped}
+    spans: dict[Any, list[int]] = defaultdict(list)
+    for key, started, ended in rows.values_list(group, start, end):
+        if started is not None and ended is not None:
+            spans[key].append(int((ended - started).total_seconds() // 86400))
+    return {key: (float(statistics.median(days)), len(days)) for key, days in spans.items()}
 
 
 def _last_audits(viewpoint: Membership, facility_ids: Any, on: date) -> dict[UUID, date]:
