@@ -77,9 +77,13 @@ class CapListFilterForm(FilterForm):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any category")), *category_choices()]
     )
+    open = forms.ChoiceField(
+        label=_("Open"), required=False, choices=[("", _("Either")), (YES, _("Open only"))]
+    )
     overdue = forms.ChoiceField(
         label=_("Overdue"), required=False, choices=[("", _("Either")), (YES, _("Overdue only"))]
     )
+    due_after = date_field(_("Due from"))
     due_before = date_field(_("Due before"))
     owner = forms.ChoiceField(label=_("Owner brand"), required=False)
     participant = forms.ChoiceField(label=_("Participant"), required=False)

@@ -591,8 +591,13 @@ class CapListPage(TenantPageMixin, View):
         ):
             if form.value(name):
                 caps = caps.filter(**{lookup: form.value(name)})
+        if form.value("open") == YES:
+            caps = caps.filter(status__in=CorrectiveActionPlan.OPEN_STATES)
         if form.value("overdue") == YES:
             caps = caps.filter(status__in=CorrectiveActionPlan.OPEN_STATES, due_date__lt=today)
+        due_after = form.cleaned("due_after")
+        if due_after:
+            caps = caps.filter(due_date__gte=due_after)
         due_before = form.cleaned("due_before")
         if due_before:
             caps = caps.filter(due_date__lt=due_before)

@@ -212,16 +212,23 @@ def test_the_csr_panel_links_each_number_to_the_list_behind_it(programme: Progra
     week_after = (timezone.localdate() + timedelta(days=8)).isoformat()
 
     assert f'<a href="{caps}?overdue=yes">1</a>' in section(html, "csr-overdue")
-    assert f'<a href="{caps}?due_before={week_after}">3</a>' in section(html, "csr-due-soon")
+    today = timezone.localdate().isoformat()
+    due_soon = f"{caps}?open=yes&amp;due_after={today}&amp;due_before={week_after}"
+    assert f'<a href="{due_soon}">3</a>' in section(html, "csr-due-soon")
     assert counted(html, "csr-by-severity") == {
-        "Zero tolerance": f"1 {caps}?severity=zero_tolerance",
-        "Critical": f"1 {caps}?severity=critical",
-        "Major": f"3 {caps}?severity=major",
-        "Minor": f"1 {caps}?severity=minor",
+        "Zero tolerance": f"1 {caps}?open=yes&amp;severity=zero_tolerance",
+        "Critical": f"1 {caps}?open=yes&amp;severity=critical",
+        "Major": f"3 {caps}?open=yes&amp;severity=major",
+        "Minor": f"1 {caps}?open=yes&amp;severity=minor",
     }
     assert counted(html, "csr-by-category")["Workplace health and safety"] == (
-        f"3 {caps}?category=OSH"
+        f"3 {caps}?open=yes&amp;category=OSH"
     )
+    # Each link opens a list of exactly that many CAPs.
+    client = signed_in(programme.brand.csr)
+    for link, expected in ((due_soon, 3), (f"{caps}?open=yes&amp;severity=major", 3)):
+        listed = client.get(link.replace("&amp;", "&"))
+        assert listed.context["page"].paginator.count == expected, link
     alerts = section(html, "csr-alerts")
     assert reverse("cap_detail", args=[programme.zero_tolerance.pk]) in alerts
     assert "Alpha Knit" in alerts
