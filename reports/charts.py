@@ -162,3 +162,108 @@ def bar_chart(
             f'fill="currentColor">{escape(_number(value))}</text>'
         )
     return _svg(width, height, label, "".join(body), "chart bars")
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2 or 5 times a power of ten that is at least ``value``
+    (1 for nothing at all), so an axis ends on a round number: 7 → 10, 23 → 50."""
+    if value <= 1:
+        return 1
+    power = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power  # pragma: no cover — the loop always returns
+
+
+def column_chart(
+    columns: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], str]],
+    *,
+    label: str,
+    width: int = 480,
+    height: int = 180,
+    show_values: bool = False,
+) -> SafeString:
+    """Vertical columns grouped by ``columns`` (e.g. the months of a year, oldest
+    first), one column per ``(name, values, colour)`` of ``series`` side by side, on
+    one scale from zero to a round number above the largest value. A legend names the
+    series above the plot; the scale's top and zero are written on the left. Each
+    series has one value per column (missing values count as zero). With
+    ``show_values`` each column above zero has its value written on top, so a printed
+    chart needs no table beside it."""
+    font, legend_h, axis_h = 10, 16, 14
+    top = legend_h + font + (font if show_values else 0)
+    bottom = height - axis_h
+    plot_h = max(bottom - top, 10)
+    largest = max((v for _name, values, _colour in series for v in values), default=0)
+    scale = nice_ceiling(largest)
+    left = 7 * len(_number(scale)) + 6
+    plot_w = max(width - left, 10)
+    group = plot_w / len(columns) if columns else plot_w
+    column = group * 0.8 / max(len(series), 1)
+
+    body = []
+    legend_x = float(left)
+    for name, _values, colour in series:
+        body.append(
+            f'<rect x="{_number(legend_x)}" y="2" width="10" height="10" fill="{_attr(colour)}"/>'
+            f'<text x="{_number(legend_x + 14)}" y="11" font-size="{font}" '
+            f'fill="currentColor">{escape(name)}</text>'
+        )
+        legend_x += 14 + 6.5 * len(name) + 16
+    for y, text in ((top, _number(scale)), (bottom, "0")):
+        body.append(
+            f'<line x1="{left}" y1="{y}" x2="{width}" y2="{y}" stroke="{TRACK}" '
+            'stroke-width="1"/>'
+            f'<text x="{left - 4}" y="{y + 3}" font-size="{font}" text-anchor="end" '
+            f'fill="currentColor">{escape(text)}</text>'
+        )
+    for index, name in enumerate(columns):
+        start = left + index * group + group * 0.1
+        for offset, (_name, values, colour) in enumerate(series):
+            value = values[index] if index < len(values) else 0
+            bar_h = plot_h * min(max(value / scale, 0), 1)
+            if bar_h <= 0:
+                continue
+            x = start + offset * column
+            body.append(
+                f'<rect x="{_number(x)}" y="{_number(bottom - bar_h)}" '
+                f'width="{_number(column)}" height="{_number(bar_h)}" fill="{_attr(colour)}"/>'
+            )
+            if show_values:
+                body.append(
+                    f'<text x="{_number(x + column / 2)}" y="{_number(bottom - bar_h - 2)}" '
+                    f'font-size="{font - 2}" text-anchor="middle" fill="currentColor">'
+                    f"{escape(_number(value))}</text>"
+                )
+        body.append(
+            f'<text x="{_number(left + index * group + group / 2)}" y="{height - 2}" '
+            f'font-size="{font}" text-anchor="middle" fill="currentColor">{escape(name)}</text>'
+        )
+    return _svg(width, height, label, "".join(body), "chart columns")
+
+
+def stacked_bar(
+    parts: Sequence[tuple[str, float, str]],
+    *,
+    label: str,
+    width: int = 480,
+    height: int = 14,
+) -> SafeString:
+    """One bar across the full width split into ``(name, value, colour)`` parts in
+    proportion to their values (e.g. CAPs by status), each part with a ``<title>``
+    naming it and its value. With no value at all it draws the grey track alone."""
+    total = sum(max(value, 0) for _name, value, _colour in parts)
+    body = [f'<rect x="0" y="0" width="{width}" height="{height}" rx="2" fill="{TRACK}"/>']
+    x = 0.0
+    for name, value, colour in parts:
+        if value <= 0 or total <= 0:
+            continue
+        part_w = width * value / total
+        body.append(
+            f'<rect x="{_number(x)}" y="0" width="{_number(part_w)}" height="{height}" '
+            f'fill="{_attr(colour)}"><title>{escape(f"{name}: {_number(value)}")}</title></rect>'
+        )
+        x += part_w
+    return _svg(width, height, label, "".join(body), "chart stacked")

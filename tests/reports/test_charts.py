@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from reports.charts import GOOD, POOR, horizontal_bar, sparkline
+import pytest
+
+from reports.charts import (
+    GOOD,
+    POOR,
+    column_chart,
+    horizontal_bar,
+    nice_ceiling,
+    sparkline,
+    stacked_bar,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = "<script>alert(\"x\")</script> & 'quotes'"
@@ -100,3 +110,107 @@ def test_a_zero_maximum_draws_an_empty_bar() -> None:
     _track, bar = root.findall("svg:rect", NS)
 
     assert float(bar.attrib["width"]) == 0
+
+
+def columns_of(root: ET.Element, colour: str) -> list[ET.Element]:
+    return [rect for rect in root.findall("svg:rect", NS) if rect.attrib["fill"] == colour]
+
+
+def test_an_axis_ends_on_a_round_number() -> None:
+    assert [nice_ceiling(v) for v in (0, 1, 3, 7, 10, 11, 23, 50, 51, 180, 1001)] == [
+        1,
+        1,
+        5,
+        10,
+        10,
+        20,
+        50,
+        50,
+        100,
+        200,
+        2000,
+    ]
+
+
+def test_columns_stand_side_by_side_as_tall_as_their_share_of_the_scale() -> None:
+    root = parse(
+        column_chart(
+            ["Jan", "Feb", "Mar"],
+            [("Found", [10, 0, 5], POOR), ("Verified", [2, 4, 20], GOOD)],
+            label="Per month",
+            width=300,
+            height=140,
+        )
+    )
+
+    found, verified = columns_of(root, POOR), columns_of(root, GOOD)
+    # One legend square per series, then a column per non-zero value.
+    assert len(found) == 1 + 2
+    assert len(verified) == 1 + 3
+    heights = [float(rect.attrib["height"]) for rect in verified[1:]]
+    # The scale runs to 20: 20 fills the plot, 4 is a fifth of it, 2 a tenth.
+    assert heights[2] == pytest.approx(5 * heights[1]) == pytest.approx(10 * heights[0])
+    # Every column stands on the same baseline.
+    bottoms = {
+        round(float(r.attrib["y"]) + float(r.attrib["height"]), 2) for r in found[1:] + verified[1:]
+    }
+    assert len(bottoms) == 1
+    # Within a month the found column comes first; months run left to right.
+    assert (
+        float(found[1].attrib["x"]) < float(verified[1].attrib["x"]) < float(found[2].attrib["x"])
+    )
+    texts = [t.text for t in root.findall("svg:text", NS)]
+    assert {"Found", "Verified", "Jan", "Feb", "Mar", "20", "0"} <= set(texts)
+
+
+def test_a_column_chart_escapes_every_text_and_draws_nothing_for_no_values() -> None:
+    markup = column_chart([HOSTILE], [(HOSTILE, [0], POOR)], label=HOSTILE)
+
+    root = parse(markup)
+
+    assert "<script>" not in markup
+    assert root.attrib["aria-label"] == HOSTILE
+    assert len(columns_of(root, POOR)) == 1  # the legend square alone
+
+
+def test_a_stacked_bar_splits_its_width_in_proportion() -> None:
+    root = parse(
+        stacked_bar(
+            [("Open", 1, POOR), ("Nothing", 0, "#000000"), ("Verified", 3, GOOD)],
+            label="CAPs by status",
+            width=200,
+        )
+    )
+
+    track, open_part, verified_part = root.findall("svg:rect", NS)
+
+    assert float(track.attrib["width"]) == 200
+    assert float(open_part.attrib["width"]) == 50
+    assert float(verified_part.attrib["x"]) == 50
+    assert float(verified_part.attrib["width"]) == 150
+    assert open_part.find("svg:title", NS).text == "Open: 1"  # type: ignore[union-attr]
+
+
+def test_an_empty_stacked_bar_is_the_track_alone_and_escapes_its_names() -> None:
+    empty = parse(stacked_bar([("Open", 0, POOR)], label="none"))
+    markup = stacked_bar([(HOSTILE, 2, POOR)], label=HOSTILE)
+
+    assert len(empty.findall("svg:rect", NS)) == 1
+    assert "<script>" not in markup
+    assert parse(markup).find("svg:rect/svg:title", NS).text == f"{HOSTILE}: 2"  # type: ignore[union-attr]
+
+
+def test_columns_can_carry_their_values_so_a_printed_chart_needs_no_table() -> None:
+    plain = parse(column_chart(["Jan", "Feb"], [("Found", [7, 0], POOR)], label="x"))
+    valued = parse(
+        column_chart(["Jan", "Feb"], [("Found", [7, 0], POOR)], label="x", show_values=True)
+    )
+
+    def texts(root: ET.Element) -> list[str | None]:
+        return [t.text for t in root.findall("svg:text", NS)]
+
+    assert texts(valued).count("7") == 1  # on the January column; none for zero
+    assert "7" not in texts(plain)
+    column = columns_of(valued, POOR)[1]
+    label = next(t for t in valued.findall("svg:text", NS) if t.text == "7")
+    assert float(label.attrib["y"]) < float(column.attrib["y"])  # written above it
