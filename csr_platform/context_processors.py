@@ -56,6 +56,8 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
             and membership.organization.partner_type == PartnerType.CONSULTANT
         ),
         "can_keep_directory_entry": can(Capability.MANAGE_CONSULTANT_PROFILE),
+        "can_request_reports": can(Capability.REQUEST_REPORT),
+        "can_brand_reports": can(Capability.MANAGE_REPORT_BRANDING),
         # A callable: the template calls it (and the cache keeps it to one query).
         "unread_notifications": _unread_counter(membership),
     }

@@ -31,6 +31,8 @@ class Capability(StrEnum):
     WORK_ON_CAP = "work_on_cap"
     COMMENT_ON_CAP = "comment_on_cap"
     MANAGE_CONSULTANT_PROFILE = "manage_consultant_profile"
+    REQUEST_REPORT = "request_report"
+    MANAGE_REPORT_BRANDING = "manage_report_branding"
 
 
 GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
@@ -98,6 +100,19 @@ GRANTS: dict[Capability, frozenset[tuple[str, str]]] = {
     ),
     # A partner keeps its own entry in the consultant directory.
     Capability.MANAGE_CONSULTANT_PROFILE: frozenset({(Kind.PARTNER, Role.MEMBER)}),
+    # "scorecards, dashboards, reports": every brand role; a supplier's admin asks for
+    # the progress report of its own facilities (checked on the report's kind).
+    Capability.REQUEST_REPORT: frozenset(
+        {
+            (Kind.BRAND, Role.ADMIN),
+            (Kind.BRAND, Role.CSR),
+            (Kind.BRAND, Role.SOURCING),
+            (Kind.BRAND, Role.VIEWER),
+            (Kind.SUPPLIER, Role.ADMIN),
+        }
+    ),
+    # The logo and colour the brand's PDF reports carry: an organization setting.
+    Capability.MANAGE_REPORT_BRANDING: frozenset({(Kind.BRAND, Role.ADMIN)}),
 }
 
 

@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "ExtensionRequestStatusEnum": "remediation.models.ExtensionRequest.Status",
         "RootCauseCategoryEnum": "remediation.root_causes.CAUSE_CATEGORIES",
         "CapParticipantRoleEnum": "remediation.models.CapParticipant.Role",
+        "ReportKindEnum": "reports.models.ReportRequest.Kind",
+        "ReportStatusEnum": "reports.models.ReportRequest.Status",
         # Named so that the membership role keeps its name next to the participant role.
         "RoleEnum": "csr_platform.roles.Role",
     },
@@ -367,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.take_scorecard_snapshots",
         # The 1st of each month: snapshot the month just ended.
         "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
+    "queue-monthly-reports": {
+        "task": "reports.tasks.queue_monthly_reports",
+        # After the snapshots, so the programme report's trends include the month.
+        "schedule": crontab(minute=0, hour=5, day_of_month=1),
     },
 }
 

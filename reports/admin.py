@@ -1,14 +1,17 @@
-"""Admin for platform staff: read-only scorecard snapshots, for supporting tenants.
-Snapshots are taken by the monthly task only; nobody edits history."""
+"""Admin for platform staff, for supporting tenants: read-only scorecard snapshots
+(taken by the monthly task only; nobody edits history), the report requests with
+their status and error (a failed one can be queued again), and report branding."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from reports.models import ScorecardSnapshot
+from reports.models import ReportBranding, ReportRequest, ScorecardSnapshot
 
 
 @admin.register(ScorecardSnapshot)
@@ -37,3 +40,53 @@ class ScorecardSnapshotAdmin(admin.ModelAdmin[ScorecardSnapshot]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ReportRequest)
+class ReportRequestAdmin(admin.ModelAdmin[ReportRequest]):
+    list_display = ["created_at", "organization", "kind", "facility", "status", "progress"]
+    list_filter = ["kind", "status"]
+    search_fields = ["organization__name", "facility__name", "error"]
+    list_select_related = ["organization", "facility"]
+    date_hierarchy = "created_at"
+    actions = ["requeue"]
+    fields = readonly_fields = (
+        "organization",
+        "kind",
+        "facility",
+        "requested_by",
+        "parameters",
+        "language",
+        "status",
+        "progress",
+        "file",
+        "error",
+        "attempts",
+        "scheduled_month",
+        "emailed_at",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Queue the selected failed reports again"))
+    def requeue(self, request: HttpRequest, queryset: QuerySet[ReportRequest]) -> None:
+        from reports.services.report_requests import report_requeue
+
+        count = sum(report_requeue(report=report) for report in queryset)
+        self.message_user(
+            request, _("%(count)d reports queued again.") % {"count": count}, messages.SUCCESS
+        )
+
+
+@admin.register(ReportBranding)
+class ReportBrandingAdmin(admin.ModelAdmin[ReportBranding]):
+    list_display = ["organization", "colour", "updated_at"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]

@@ -1,4 +1,4 @@
-"""Background work of the reports app."""
+"""Background work of the reports app: thin tasks that take ids and call a service."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from datetime import date
 
 from celery import shared_task
 
-from reports.services import scorecard_snapshots_take
+from reports.services.report_requests import (
+    monthly_reports_queue,
+    report_generate,
+    scheduled_report_email,
+)
+from reports.services.snapshots import scorecard_snapshots_take
 
 
 @shared_task
@@ -15,3 +20,24 @@ def take_scorecard_snapshots(month: str | None = None) -> int:
     close of ``month`` (``YYYY-MM-DD``; the month just ended by default). Safe to run
     again: a month already snapshotted is skipped."""
     return scorecard_snapshots_take(month=date.fromisoformat(month) if month else None)
+
+
+@shared_task
+def generate_report(report_id: str) -> bool:
+    """Render one queued PDF report. A redelivery or a second worker does nothing: the
+    request is claimed first (see report_generate)."""
+    return report_generate(report_id=report_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=3600, max_retries=8)
+def email_scheduled_report(report_id: str) -> int:
+    """E-mail a finished monthly programme report to its brand's admins; retried
+    while the mail server refuses, never sent twice to the same admin."""
+    return scheduled_report_email(report_id=report_id)
+
+
+@shared_task
+def queue_monthly_reports(month: str | None = None) -> int:
+    """Monthly (Celery beat, on the 1st, after the snapshots): every brand's programme
+    summary of the month just ended, generated and e-mailed to its admins."""
+    return monthly_reports_queue(month=date.fromisoformat(month) if month else None)

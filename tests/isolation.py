@@ -26,6 +26,8 @@ from laws.services import code_clause_create
 from remediation.models import CapEvent
 from remediation.services.participants import participant_add
 from remediation.services.work import comment_add, evidence_add, extension_request
+from reports.models import ReportRequest
+from reports.services.branding import report_branding_update
 from suppliers.models import ExitPlan, Question, SourcingRelationship
 from suppliers.services.exits import exit_plan_start
 from suppliers.services.facilities import certification_add, facility_add
@@ -40,7 +42,8 @@ from tests.audits.helpers import (
     final_audit,
 )
 from tests.factories import member
-from tests.remediation.helpers import open_cap, pdf, plan, supplier_admin_of
+from tests.remediation.helpers import PDF, open_cap, pdf, plan, supplier_admin_of
+from tests.reports.helpers import PNG
 
 Builder = Callable[[Membership], dict[str, Any]]
 
@@ -199,6 +202,27 @@ def _scorecard(owner: Membership) -> dict[str, Any]:
     return {"pk": audit.facility_id}
 
 
+def _report_request(owner: Membership) -> dict[str, Any]:
+    """A finished programme report of the owner's brand, so its download resolves."""
+    report = ReportRequest(
+        organization=owner.organization,
+        requested_by=owner,
+        kind=ReportRequest.Kind.PROGRAM_SUMMARY,
+        language="en",
+        status=ReportRequest.Status.DONE,
+        progress=100,
+    )
+    report.file.save("summary.pdf", ContentFile(PDF), save=False)
+    report.save()
+    return {"pk": report.pk}
+
+
+def _report_branding(owner: Membership) -> dict[str, Any]:
+    """The owner brand's report colour and logo, so the logo route resolves."""
+    report_branding_update(by=owner, colour="#aa3300", logo=ContentFile(PNG, name="logo.png"))
+    return {"pk": owner.organization_id}
+
+
 def _cap_with_one_of_each(owner: Membership) -> dict[str, Any]:
     """A CAP of the owner's brand with one row in each of its lists, worked on by the
     facility's supplier and with a consultant on it, so every nested route resolves."""
@@ -268,6 +292,8 @@ BUILDERS: dict[str, Builder] = {
     "apitoken": _api_token,
     "securityevent": _security_event,
     "scorecard": _scorecard,
+    "reportrequest": _report_request,
+    "reportbranding": _report_branding,
 }
 
 # Platform-wide reference data: every member reads it (so strangers see it too),

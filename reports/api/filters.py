@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from csr_platform.models import Membership
-from reports.models import GRADES
+from reports.models import GRADES, ReportRequest
 from reports.scorecards import IMPROVING, WORSENING, Scorecard, compute_scorecards, keep, ordered
 from suppliers.models import SourcingRelationship
 
@@ -124,3 +124,21 @@ class ScorecardFilter(django_filters.FilterSet):
     @property
     def filtered(self) -> bool:
         return any(self.value(name) for name in ("country", "owner", "grade", "trend"))
+
+
+class ReportRequestFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ReportRequest.Kind.choices, label=_("Report"))
+    status = django_filters.ChoiceFilter(
+        choices=ReportRequest.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    facility = django_filters.UUIDFilter(field_name="facility_id", label=_("Facility"))
+    scheduled = django_filters.BooleanFilter(
+        field_name="scheduled_month",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Monthly programme reports only (true) or asked-for ones only (false)"),
+    )
+
+    class Meta:
+        model = ReportRequest
+        fields = ["kind", "status", "facility", "scheduled"]

@@ -1,15 +1,19 @@
-"""Shapes of the scorecard API. They read the computed :class:`Scorecard` objects
-(and the relationships and snapshots loaded with them), never the database."""
+"""Shapes of the reports API. The scorecard shapes read the computed
+:class:`Scorecard` objects (and the relationships and snapshots loaded with them),
+never the database; the report requests and branding are plain rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from csr_platform.models import Membership
-from reports.models import GRADES, ScorecardSnapshot
+from reports.models import GRADES, HEX_COLOUR, ReportBranding, ReportRequest, ScorecardSnapshot
 from reports.scorecards import COMPONENT_LABELS, Scorecard
 from suppliers.models import Facility, SourcingRelationship
 
@@ -86,3 +90,98 @@ class ScorecardSerializer(serializers.Serializer[Scorecard]):
     history = ScorecardSnapshotSerializer(
         many=True, read_only=True, help_text="The last 12 monthly snapshots, oldest first."
     )
+
+
+# --- PDF reports -------------------------------------------------------------------------
+
+
+class ReportFacilitySerializer(serializers.ModelSerializer[Facility]):
+    class Meta:
+        model = Facility
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ReportRequestSerializer(serializers.ModelSerializer[ReportRequest]):
+    facility = ReportFacilitySerializer(read_only=True, allow_null=True)
+    requested_by = serializers.CharField(
+        source="requested_by.user.display_name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Who asked for it; null for the monthly programme report.",
+    )
+    progress = serializers.IntegerField(read_only=True, help_text="0–100.")
+    url = serializers.SerializerMethodField(help_text="The report's page (signed-in session).")
+    download_url = serializers.SerializerMethodField(
+        help_text="The PDF through the API once the report is done (null before)."
+    )
+
+    class Meta:
+        model = ReportRequest
+        fields = [
+            "id",
+            "kind",
+            "facility",
+            "status",
+            "progress",
+            "error",
+            "attempts",
+            "requested_by",
+            "scheduled_month",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: ReportRequest) -> str:
+        return reverse("report_detail", args=[obj.pk], request=self.context.get("request"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj: ReportRequest) -> str | None:
+        if obj.status != ReportRequest.Status.DONE:
+            return None
+        return reverse("reportrequest-download", args=[obj.pk], request=self.context.get("request"))
+
+
+class ReportRequestCreateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=ReportRequest.Kind.choices)
+    facility = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The facility of a facility_progress report; none for program_summary.",
+    )
+
+
+class ReportBrandingSerializer(serializers.ModelSerializer[ReportBranding]):
+    id = serializers.UUIDField(source="organization_id", read_only=True)
+    logo_url = serializers.SerializerMethodField(help_text="The logo, or null without one.")
+
+    class Meta:
+        model = ReportBranding
+        fields = ["id", "colour", "logo_url", "updated_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_logo_url(self, obj: ReportBranding) -> str | None:
+        if not obj.logo:
+            return None
+        return reverse("reportbranding-logo", args=[obj.pk], request=self.context.get("request"))
+
+
+class ReportBrandingUpdateSerializer(serializers.Serializer[Any]):
+    colour = serializers.RegexField(
+        HEX_COLOUR,
+        required=False,
+        help_text="#rrggbb",
+        error_messages={"invalid": "A colour as #rrggbb, for example #174ea6."},
+    )
+    logo = serializers.FileField(
+        required=False, help_text="PNG or JPEG, at most 512 KB and 2000 px a side."
+    )
+    remove_logo = serializers.BooleanField(required=False, default=False)

@@ -85,6 +85,17 @@ DESIGN_ROWS: dict[Capability, set[tuple[str, str]]] = {
         ("partner", "member"),
     },
     Capability.MANAGE_CONSULTANT_PROFILE: {("partner", "member")},
+    # "scorecards, dashboards, reports": every brand role; the supplier's admin, its own
+    # facilities' progress report
+    Capability.REQUEST_REPORT: {
+        ("brand", "admin"),
+        ("brand", "csr"),
+        ("brand", "sourcing"),
+        ("brand", "viewer"),
+        ("supplier", "admin"),
+    },
+    # "manage members, … severity policy" (organization settings): brand admin
+    Capability.MANAGE_REPORT_BRANDING: {("brand", "admin")},
 }
 
 

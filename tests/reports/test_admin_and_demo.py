@@ -16,9 +16,9 @@ from csr_platform.models import Organization, User
 from laws import demo as laws_demo
 from remediation import demo as remediation_demo
 from reports import demo
-from reports.models import ScorecardSnapshot
+from reports.models import ReportRequest, ScorecardSnapshot
 from reports.scorecards import brand_viewpoint, month_start, months_before, scored_relationships
-from reports.services import scorecard_snapshots_take
+from reports.services.snapshots import scorecard_snapshots_take
 from suppliers import demo as suppliers_demo
 from tests.reports import brand_with_facilities
 
@@ -110,3 +110,46 @@ def test_staff_read_snapshots_in_the_admin_and_change_none() -> None:
     assert browser.post(f"{CHANGELIST}{snapshot.pk}/change/", {"score": 1}).status_code == 403
     snapshot.refresh_from_db()
     assert snapshot.score == 90
+
+
+def test_the_demo_brand_has_its_reports_ready_once() -> None:
+    printed = seeded()
+
+    reports = ReportRequest.objects.filter(organization__slug=demo.DEMO_BRANDS[0])
+    assert sorted(r.kind for r in reports) == ["facility_progress", "program_summary"]
+    assert {r.status for r in reports} == {"done"}
+    assert all(r.file.open("rb").read(5) == b"%PDF-" for r in reports)
+    assert "Reports: 2 PDF reports of Northwind Apparel rendered." in printed
+
+    demo.seed(io.StringIO())
+    assert reports.count() == 2
+
+
+def test_staff_queue_a_failed_report_again_from_the_admin(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    brand = brand_with_facilities(1)
+    report = ReportRequest.objects.create(
+        organization=brand.org,
+        requested_by=brand.csr,
+        kind=ReportRequest.Kind.PROGRAM_SUMMARY,
+        language="en",
+        status=ReportRequest.Status.FAILED,
+        error="The worker ran out of memory.",
+    )
+    browser = staff_browser()
+    changelist = "/admin/reports/reportrequest/"
+    assert (
+        "The worker ran out of memory."
+        in browser.get(f"{changelist}{report.pk}/change/").content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            changelist, {"action": "requeue", "_selected_action": [str(report.pk)]}
+        )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportRequest.Status.DONE  # queued again, and the worker ran it
+    assert report.error == ""

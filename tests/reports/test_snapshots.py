@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from reports import services
 from reports.models import ScorecardSnapshot
 from reports.scorecards import compute_scorecards, month_start, months_before, scored_relationships
-from reports.services import last_complete_month, scorecard_snapshots_take
+from reports.services import snapshots as services
+from reports.services.snapshots import last_complete_month, scorecard_snapshots_take
 from reports.tasks import take_scorecard_snapshots
 from tests.factories import member
 from tests.reports import audited, brand_with_facilities
