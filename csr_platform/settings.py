@@ -125,6 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: the list queries join five tables with per-row subqueries,
+    # which PostgreSQL costs high enough to compile, and at 230,000 CAPs compiling
+    # took 3.6 s of a 5.4 s page of overdue CAPs (BENCHMARKS.md). Queries here are
+    # short; JIT pays off only for long analytical scans.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
