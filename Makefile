@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format web worker beat clean
+.PHONY: install run test test-fast lint format web worker beat clean bench
 
 install: $(INSTALLED)
 
@@ -29,6 +29,12 @@ test: install
 ## make test-fast: the suite without the browser tests.
 test-fast: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" bin/test -m "not browser"
+
+## make bench: benchmarks of the hot paths against PostgreSQL at scale (see BENCHMARKS.md).
+## BENCH_DATABASE_URL (default the local csr_scale), BENCH_SCALE (default 1: full scale),
+## BENCH_ARGS (e.g. "--only 'api.*' --requests 200"). Results in var/bench/results.md.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
