@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -148,7 +148,11 @@ def _claim(report_id: str) -> bool:
     claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=_stale_before())
     return bool(
         ReportRequest.objects.filter(claimable, pk=report_id).update(
-            status=Status.RUNNING, progress=0, started_at=timezone.now(), error=""
+            status=Status.RUNNING,
+            progress=0,
+            started_at=timezone.now(),
+            error="",
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -165,7 +169,6 @@ def report_generate(*, report_id: str) -> bool:
     report = ReportRequest.objects.select_related(
         "organization", "facility", "requested_by__user", "requested_by__organization"
     ).get(pk=report_id)
-    ReportRequest.objects.filter(pk=report.pk).update(attempts=report.attempts + 1)
     with translation.override(report.language or settings.LANGUAGE_CODE):
         try:
             pdf = _render(report)
