@@ -35,6 +35,7 @@ from laws.parameters import SCHEMAS
 from laws.selectors import versions_of
 from laws.services import (
     CONTENT_FIELDS,
+    legal_instrument_update,
     library_export,
     library_import,
     requirement_create,
@@ -52,6 +53,20 @@ class LegalInstrumentAdmin(admin.ModelAdmin[LegalInstrument]):
     list_filter = [("country", CountryFilter), "kind"]
     search_fields = ["title"]
     ordering = ["country", "title"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: LegalInstrument,
+        form: forms.ModelForm[LegalInstrument],
+        change: bool,
+    ) -> None:
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # The service rewrites the requirements' search documents after a new title.
+        legal_instrument_update(
+            instrument=obj, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
 
 
 def _parameters_help() -> str:

@@ -4,6 +4,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,13 @@ class Requirement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The weighted words search() matches and ranks, stored so a search reads them
+    # instead of parsing every rule twice a request. It carries the instrument's title,
+    # so it cannot be a generated column: the services that record a version or retitle
+    # an instrument rewrite it (RequirementQuerySet.write_search_documents). PostgreSQL
+    # only, where migration 0002 gives it a GIN index; NULL elsewhere (SQLite searches
+    # with a plain match).
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects: ClassVar[RequirementQuerySet] = RequirementQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Self
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from csr_platform.querysets import TenantQuerySet
 
@@ -26,22 +26,22 @@ class RequirementQuerySet(QuerySet):
         )
 
     def search(self, text: str) -> Self:
-        """Full-text search with ranking on PostgreSQL; a plain match elsewhere."""
+        """Full-text search with ranking on PostgreSQL; a plain match elsewhere.
+
+        PostgreSQL matches and ranks the stored ``search_document``, best match first
+        (then country and topic); rows written outside the services, without a
+        document, are not found until ``write_search_documents`` runs over them.
+        """
         text = text.strip()
         if not text:
             return self
         if self.db == "default" and self._is_postgres():
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            vector = (
-                SearchVector("summary", weight="A")
-                + SearchVector("instrument__title", "citation", weight="B")
-                + SearchVector("interpretation", "remediation_guidance", weight="C")
-            )
             query = SearchQuery(text, search_type="websearch")
             return (
-                self.annotate(document=vector, rank=SearchRank(vector, query))
-                .filter(document=query)
+                self.filter(search_document=query)
+                .annotate(rank=SearchRank(F("search_document"), query))
                 .order_by("-rank", "country", "topic")
             )
         words = text.split()
@@ -55,6 +55,26 @@ class RequirementQuerySet(QuerySet):
                 | Q(instrument__title__icontains=word)
             )
         return self.filter(condition)
+
+    def write_search_documents(self) -> int:
+        """Rewrite these requirements' ``search_document`` from their words and their
+        instrument's title, in one UPDATE; returns the rows written (none off
+        PostgreSQL, where search reads the columns themselves)."""
+        if not self._is_postgres():
+            return 0
+        from django.contrib.postgres.search import SearchVector
+
+        from laws.models import LegalInstrument  # laws.models imports this module
+
+        # An UPDATE cannot join, so the instrument's title comes as a subquery.
+        title = Subquery(
+            LegalInstrument.objects.filter(pk=OuterRef("instrument_id")).values("title")
+        )
+        return self.update(
+            search_document=SearchVector("summary", weight="A")
+            + SearchVector(title, "citation", weight="B")
+            + SearchVector("interpretation", "remediation_guidance", weight="C")
+        )
 
     def _is_postgres(self) -> bool:
         from django.db import connections

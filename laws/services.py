@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -98,6 +99,7 @@ def _correct(*, current: Requirement, values: dict[str, Any], by: User | None) -
         **{**_content_of(current), **values},
     )
     Requirement.objects.filter(pk=current.pk).update(superseded_by=replacement)
+    Requirement.objects.filter(pk=replacement.pk).write_search_documents()
     # Whoever pointed at the corrected row now points at its correction.
     Requirement.objects.live().filter(superseded_by=current).update(superseded_by=replacement)
     _announce_version(old=current, new=replacement, kind="corrected")
@@ -166,6 +168,7 @@ def requirement_revise(
             created_by=by,
             **{**_content_of(current), **values},
         )
+        Requirement.objects.filter(pk=new.pk).write_search_documents()
     _relink_series(country=str(new.country), topic=new.topic, scope=new.scope)
     new.refresh_from_db()
     return new
@@ -190,6 +193,7 @@ def requirement_create(*, by: User | None, **values: Any) -> Requirement:
     ):
         raise StateConflict(_("A version of this rule starts that day already; revise it."))
     requirement.save()
+    Requirement.objects.filter(pk=requirement.pk).write_search_documents()
     _relink_series(
         country=str(requirement.country), topic=requirement.topic, scope=requirement.scope
     )
@@ -210,6 +214,18 @@ def requirement_mark_reviewed(*, requirement: Requirement, by: User, note: str =
     requirement.reviewer = by.display_name
     requirement.save(update_fields=["needs_review", "review_note", "last_reviewed", "reviewer"])
     return requirement
+
+
+@transaction.atomic
+def legal_instrument_update(*, instrument: LegalInstrument, **values: Any) -> LegalInstrument:
+    """Change an instrument's details (``values`` already validated). Its requirements
+    are found by its title too, so a new title rewrites their search documents."""
+    for name, value in values.items():
+        setattr(instrument, name, value)
+    instrument.save()
+    if "title" in values:
+        Requirement.objects.filter(instrument_id=instrument.pk).write_search_documents()
+    return instrument
 
 
 # --- Import and export of the whole library ---------------------------------------------
@@ -311,10 +327,9 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
             )
             result.instruments_created += 1
         elif any(getattr(existing, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(existing, k, v)
-            existing.save()
+            legal_instrument_update(instrument=existing, **values)
     touched: set[tuple[str, str, str]] = set()
+    added: list[UUID] = []
     seen: set[tuple[str, str, str, date]] = set()
     for n, raw in enumerate(data.get("requirements") or [], start=1):
         where = _("requirement %(n)s") % {"n": n}
@@ -380,7 +395,7 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
             .first()
         )
         if current is None:
-            Requirement.objects.create(
+            created = Requirement.objects.create(
                 country=country,
                 topic=topic,
                 scope=scope,
@@ -390,6 +405,7 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
                 **content,
                 **review,
             )
+            added.append(created.pk)
             result.requirements_created += 1
         elif all(getattr(current, k) == v for k, v in content.items()):
             if any(getattr(current, k) != v for k, v in review.items()):
@@ -401,6 +417,8 @@ def library_import(data: Any, *, by: User | None = None) -> ImportResult:
         touched.add((country, topic, scope))
     if errors:
         raise ValidationError(errors)
+    # One UPDATE for every rule added (corrections wrote theirs in _correct).
+    Requirement.objects.filter(pk__in=added).write_search_documents()
     for country, topic, scope in touched:
         _relink_series(country=country, topic=topic, scope=scope)
     return result

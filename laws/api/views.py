@@ -32,6 +32,7 @@ from laws.services import (
     code_clause_create,
     code_clause_delete,
     code_clause_update,
+    legal_instrument_update,
     requirement_create,
     requirement_mark_reviewed,
     requirement_revise,
@@ -53,6 +54,11 @@ class LegalInstrumentViewSet(
     filterset_class = filters.LegalInstrumentFilter
     ordering_fields = ["country", "title", "year"]
     lookup_value_regex = "[0-9a-f-]{36}"
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = legal_instrument_update(
+            instrument=serializer.instance, **serializer.validated_data
+        )
 
 
 class RequirementViewSet(
