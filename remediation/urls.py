@@ -7,6 +7,11 @@ urlpatterns = [
     path("verification/", cap_pages.VerificationQueuePage.as_view(), name="verification_queue"),
     path("mine/", portal.MyCapsPage.as_view(), name="my_caps"),
     path(
+        "mine/<uuid:pk>/evidence-form/",
+        portal.CardEvidenceFormView.as_view(),
+        name="my_caps_evidence_form",
+    ),
+    path(
         "purchasing-practices/",
         purchasing.PurchasingPracticesPage.as_view(),
         name="purchasing_practices",

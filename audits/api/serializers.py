@@ -18,6 +18,7 @@ from rest_framework.reverse import reverse
 from audits.models import Audit, AuditAmendment, AuditShare, Finding, Observation, SeverityPolicy
 from audits.services.audits import AUDIT_FIELDS
 from audits.services.policy import POLICY_FIELDS
+from csr_platform.api.fields import ChoiceLabelField
 from csr_platform.models import Membership
 from csr_platform.permissions import Capability
 from laws.checks import MEASURE_KEYS
@@ -93,9 +94,9 @@ def _caller(serializer: serializers.BaseSerializer[Any]) -> Membership | None:
 class AuditSerializer(serializers.ModelSerializer[Audit]):
     facility = AuditFacilitySerializer(read_only=True)
     brand = OrganizationSummarySerializer(read_only=True)
-    audit_type_label = serializers.CharField(source="get_audit_type_display", read_only=True)
-    scheme_label = serializers.CharField(source="get_scheme_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    audit_type_label = ChoiceLabelField(source="audit_type")
+    scheme_label = ChoiceLabelField(source="scheme")
+    status_label = ChoiceLabelField(source="status")
     findings_count = serializers.IntegerField(read_only=True)
     zero_tolerance_count = serializers.IntegerField(read_only=True)
     repeat_count = serializers.IntegerField(read_only=True)
@@ -208,11 +209,11 @@ class ReportUploadSerializer(serializers.Serializer[Any]):
 
 
 class FindingSerializer(serializers.ModelSerializer[Finding]):
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    category_label = ChoiceLabelField(source="category")
     scheme_references = serializers.SerializerMethodField(
         help_text=_("The category's clause in each scheme (SMETA, amfori, RBA, SLCP, ILO).")
     )
-    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    severity_label = ChoiceLabelField(source="severity")
     requirement = RequirementSummarySerializer(read_only=True, allow_null=True)
     code_clause = CodeClauseSummarySerializer(read_only=True, allow_null=True)
     repeat_of = serializers.UUIDField(source="repeat_of_id", read_only=True, allow_null=True)
@@ -304,7 +305,7 @@ class LawReviewedSerializer(serializers.Serializer[Any]):
 
 class ObservationSerializer(serializers.ModelSerializer[Observation]):
     audit = AuditSummarySerializer(read_only=True)
-    suggestion_label = serializers.CharField(source="get_suggestion_display", read_only=True)
+    suggestion_label = ChoiceLabelField(source="suggestion")
     requirement = RequirementSummarySerializer(read_only=True, allow_null=True)
     code_clause = CodeClauseSummarySerializer(read_only=True, allow_null=True)
     finding = serializers.UUIDField(source="finding_id", read_only=True, allow_null=True)
@@ -371,7 +372,7 @@ class AuditShareSerializer(serializers.ModelSerializer[AuditShare]):
     brand = OrganizationSummarySerializer(
         read_only=True, help_text=_("The brand it is shared with.")
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status")
 
     class Meta:
         model = AuditShare

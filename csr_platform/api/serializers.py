@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from csr_platform.api.fields import ChoiceLabelField
 from csr_platform.models import (
     ApiToken,
     Invitation,
@@ -16,6 +17,23 @@ from csr_platform.models import (
 )
 from csr_platform.roles import Role
 from csr_platform.tenancy import request_membership
+
+Nested = TypeVar("Nested", bound=serializers.BaseSerializer[Any])
+
+
+def nested(parent: serializers.BaseSerializer[Any], serializer_class: type[Nested]) -> Nested:
+    """A ``serializer_class`` that ``parent`` uses to represent a related row of each
+    item (``nested(self, X).to_representation(row)`` in a ``get_…`` method), made once
+    per parent, so once for a whole list, with the parent's context.
+
+    DRF builds a serializer's fields each time one is made (the model field mapping,
+    labels and help texts): making one per row cost 13 ms a facility on a list of 50.
+    """
+    made: dict[type[Any], Any] = parent.__dict__.setdefault("_nested_serializers", {})
+    if serializer_class not in made:
+        made[serializer_class] = serializer_class(context=parent.context)
+    serializer: Nested = made[serializer_class]
+    return serializer
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
@@ -150,7 +168,7 @@ class WhoAmISerializer(serializers.Serializer[Any]):
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="kind")
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -19,7 +19,8 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from audits.models import Audit, Finding
-from csr_platform.api.serializers import ActionAvailabilitySerializer
+from csr_platform.api.fields import ChoiceLabelField
+from csr_platform.api.serializers import ActionAvailabilitySerializer, nested
 from csr_platform.models import Organization, User
 from remediation.models import (
     CapAction,
@@ -65,7 +66,7 @@ class CapFacilitySerializer(serializers.ModelSerializer[Facility]):
 
 
 class CapAuditSerializer(serializers.ModelSerializer[Audit]):
-    scheme_label = serializers.CharField(source="get_scheme_display", read_only=True)
+    scheme_label = ChoiceLabelField(source="scheme")
 
     class Meta:
         model = Audit
@@ -76,8 +77,8 @@ class CapAuditSerializer(serializers.ModelSerializer[Audit]):
 class CapFindingSerializer(serializers.ModelSerializer[Finding]):
     """The finding as everyone on the CAP sees it: partners see findings only here."""
 
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
-    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    category_label = ChoiceLabelField(source="category")
+    severity_label = ChoiceLabelField(source="severity")
     requirement_reference = serializers.SerializerMethodField(
         help_text=_("How the law the finding breaches is cited, or null.")
     )
@@ -108,10 +109,8 @@ class CapFindingSerializer(serializers.ModelSerializer[Finding]):
 
 
 class CapSerializer(serializers.ModelSerializer[CorrectiveActionPlan]):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    verification_method_label = serializers.CharField(
-        source="get_verification_method_display", read_only=True
-    )
+    status_label = ChoiceLabelField(source="status")
+    verification_method_label = ChoiceLabelField(source="verification_method")
     overdue = serializers.BooleanField(
         read_only=True, help_text=_("Still open and past its due date.")
     )
@@ -200,11 +199,9 @@ class WhySerializer(serializers.Serializer[Any]):
 
 
 class RootCauseSerializer(serializers.ModelSerializer[RootCause]):
-    method_label = serializers.CharField(source="get_method_display", read_only=True)
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
-    purchasing_code_label = serializers.CharField(
-        source="get_purchasing_code_display", read_only=True
-    )
+    method_label = ChoiceLabelField(source="method")
+    category_label = ChoiceLabelField(source="category")
+    purchasing_code_label = ChoiceLabelField(source="purchasing_code")
     whys = WhySerializer(many=True, read_only=True)
 
     class Meta:
@@ -247,8 +244,8 @@ class RootCauseInputSerializer(serializers.Serializer[Any]):
 
 
 class CapActionSerializer(serializers.ModelSerializer[CapAction]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = ChoiceLabelField(source="kind")
+    status_label = ChoiceLabelField(source="status")
 
     class Meta:
         model = CapAction
@@ -366,7 +363,7 @@ class CommentInputSerializer(serializers.Serializer[Any]):
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status")
 
     class Meta:
         model = ExtensionRequest
@@ -407,7 +404,7 @@ class ParticipantOrganizationSerializer(serializers.ModelSerializer[Organization
 
 class CapParticipantSerializer(serializers.ModelSerializer[CapParticipant]):
     organization = ParticipantOrganizationSerializer(read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = ChoiceLabelField(source="role")
 
     class Meta:
         model = CapParticipant
@@ -495,7 +492,7 @@ class ConsultantProfileSerializer(serializers.ModelSerializer[ConsultantProfile]
         # ``my_notes`` is prefetched through ConsultantNote.visible_to: the caller's
         # brand's note only (none for a partner).
         notes = getattr(obj, "my_notes", [])
-        return ConsultantNoteSerializer(notes[0]).data if notes else None
+        return nested(self, ConsultantNoteSerializer).to_representation(notes[0]) if notes else None
 
 
 class ConsultantProfileUpdateSerializer(serializers.Serializer[Any]):

@@ -16,11 +16,17 @@
   }
 
   // Offer dropping only where it can happen: a mouse or trackpad, not a phone.
-  if (window.matchMedia("(pointer: fine)").matches) {
-    document.querySelectorAll(ZONE + " .drop-hint").forEach(function (hint) {
+  function offerDropping(root) {
+    if (!window.matchMedia("(pointer: fine)").matches) return;
+    root.querySelectorAll(ZONE + " .drop-hint").forEach(function (hint) {
       hint.hidden = false;
     });
   }
+  offerDropping(document);
+  // Zones loaded later, as the My CAPs cards load theirs when opened.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) offerDropping(event.target);
+  });
 
   document.addEventListener("dragover", function (event) {
     if (!carriesFiles(event)) return;

@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from csr_platform.api.serializers import UserSummarySerializer
+from csr_platform.api.fields import ChoiceLabelField
+from csr_platform.api.serializers import UserSummarySerializer, nested
 from csr_platform.models import Membership, Organization
 from suppliers.models import (
     Certification,
@@ -82,7 +83,7 @@ class _RelationshipBrandFields(serializers.ModelSerializer[SourcingRelationship]
     """Everything a brand sees of its own relationship."""
 
     brand = OrganizationSummarySerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status")
     sourcing_owner = MembershipSummarySerializer(read_only=True)
     decided_by = UserSummarySerializer(read_only=True)
     signed_off_by = UserSummarySerializer(read_only=True)
@@ -117,7 +118,7 @@ class _RelationshipSupplierFields(serializers.ModelSerializer[SourcingRelationsh
     brand's internal notes, risk assessment, rationale or pending decisions."""
 
     brand = OrganizationSummarySerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="status")
     conditions = serializers.SerializerMethodField()
 
     class Meta:
@@ -188,7 +189,7 @@ class BrandFacilitySerializer(FacilitySerializer):
     def get_relationship(self, obj: Facility) -> dict[str, Any] | None:
         # ``visible_relationships`` is prefetched through visible_to: the caller's own.
         rows = getattr(obj, "visible_relationships", [])
-        return _RelationshipBrandFields(rows[0]).data if rows else None
+        return nested(self, _RelationshipBrandFields).to_representation(rows[0]) if rows else None
 
 
 class SupplierFacilitySerializer(FacilitySerializer):
@@ -296,7 +297,7 @@ class FacilityEventSerializer(serializers.ModelSerializer[FacilityEvent]):
         # brand never learns which other brand added or edited the facility.
         if obj.actor is None or not getattr(obj, "actor_is_colleague", False):
             return None
-        return UserSummarySerializer(obj.actor).data
+        return nested(self, UserSummarySerializer).to_representation(obj.actor)
 
 
 class SupplierFacilityEventSerializer(FacilityEventSerializer):
@@ -312,13 +313,15 @@ class SupplierFacilityEventSerializer(FacilityEventSerializer):
 
     @extend_schema_field(UserSummarySerializer(allow_null=True))
     def get_actor(self, obj: FacilityEvent) -> dict[str, Any] | None:
-        return UserSummarySerializer(obj.actor).data if obj.actor else None
+        if obj.actor is None:
+            return None
+        return nested(self, UserSummarySerializer).to_representation(obj.actor)
 
     @extend_schema_field(OrganizationSummarySerializer(allow_null=True))
     def get_brand(self, obj: FacilityEvent) -> dict[str, Any] | None:
         if obj.relationship is None:
             return None
-        return OrganizationSummarySerializer(obj.relationship.brand).data
+        return nested(self, OrganizationSummarySerializer).to_representation(obj.relationship.brand)
 
     def get_note(self, obj: FacilityEvent) -> str:
         return "" if obj.relationship_id else obj.note

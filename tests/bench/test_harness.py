@@ -18,6 +18,7 @@ from bench.endpoints import ENDPOINTS, Endpoint, select, values_of
 from bench.manifest import Manifest
 from bench.results import Row, table
 from bench.stats import Latency, percentile
+from remediation.views.portal import CARDS_PER_PAGE
 from reports.scale import ScaleOptions, generate_scale_data
 
 # --- Pure pieces --------------------------------------------------------------------------------
@@ -182,6 +183,6 @@ def test_each_baseline_returns_its_endpoints_rows_in_the_same_order(
 
     supplier = values["supplier"]
     caps = _page_rows(actors, SUPPLIER, "/caps/mine/")
-    raw = _baseline("my_caps", {"supplier": supplier})
+    raw = _baseline("my_caps", {"supplier": supplier, "limit": str(CARDS_PER_PAGE)})
     assert caps
     assert _ids(raw["results"]) == [str(cap.pk) for cap in caps]

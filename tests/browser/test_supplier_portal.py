@@ -1,18 +1,22 @@
-"""A supplier answers a brand's screening on a phone: save a draft, come back later,
-finish, submit, and see the confirmation."""
+"""A supplier on a phone: answers a brand's screening (save a draft, come back later,
+finish, submit, see the confirmation) and sends evidence from a My CAPs card."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from csr_platform.models import Membership
+from remediation.models import Evidence
 from suppliers.models import Screening
 from suppliers.services.facilities import facility_add
 from suppliers.services.screenings import questionnaire_from_template, screening_send
+from tests.audits.helpers import supplier_admin_of
 from tests.factories import PASSWORD, member
+from tests.remediation.helpers import PDF, open_cap
 from tests.suppliers.test_portal import SHORT_QUESTIONNAIRE
 
 pytestmark = pytest.mark.browser
@@ -104,3 +108,41 @@ def test_a_supplier_answers_a_screening_on_a_phone(page: Page, live_server: Any)
     screening.refresh_from_db()
     assert screening.status == "submitted"
     assert screening.relationship.status == "in_review"
+
+
+def test_a_supplier_sends_evidence_from_a_my_caps_card_on_a_phone(
+    page: Page, live_server: Any, tmp_path: Path
+) -> None:
+    brand = member("brand", "csr")
+    brand.organization.name = "Acme Apparel"
+    brand.organization.save()
+    cap = open_cap(brand, category="OSH")
+    supplier = supplier_admin_of(cap.facility)
+    files = [tmp_path / "fire-licence-2026.pdf", tmp_path / "drill-log.pdf"]
+    for path in files:
+        path.write_bytes(PDF)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail").fill(supplier.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My CAPs").click()
+
+    # The card's upload form is fetched when "Add evidence" is opened.
+    card = page.locator(".cap-card").filter(has_text="Acme Apparel")
+    expect(card.locator("form[data-evidence-drop]")).to_have_count(0)
+    card.get_by_text("Add evidence").click()
+    form = card.locator("form[data-evidence-drop]")
+    form.get_by_label("Files").set_input_files([str(path) for path in files])
+    _fits_the_screen(page)
+    form.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My CAPs")
+    expect(page.locator("main")).to_contain_text("2 files were uploaded.")
+    expect(page.locator(".cap-card").filter(has_text="Acme Apparel")).to_contain_text(
+        "2 evidence files"
+    )
+    assert sorted(e.file_name for e in Evidence.objects.filter(cap=cap)) == [
+        "drill-log.pdf",
+        "fire-licence-2026.pdf",
+    ]

@@ -8,14 +8,16 @@ import re
 from datetime import date, timedelta
 from html import unescape
 from typing import Any, cast
+from unittest import mock
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import models
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from csr_platform.models import Membership, Organization
+from csr_platform.models import Membership, Organization, User
 from remediation.models import CorrectiveActionPlan, Evidence
 from remediation.selectors import submit_blockers_of, with_work_counts
 from remediation.services.participants import participant_add
@@ -161,32 +163,51 @@ def test_filters_by_brand_facility_and_status(factory: TwoBrandsOneFactory) -> N
     assert second.pk  # on the unfiltered list, checked above
 
 
+def card_of(html: str, cap: CorrectiveActionPlan) -> str:
+    start = html.index(f'id="cap-{cap.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def evidence_form_url(card: str) -> str | None:
+    """Where the card fetches its upload form when “Add evidence” is opened."""
+    found = re.search(r'<details class="cap-card-evidence" hx-get="([^"]+)"', card)
+    return unescape(found.group(1)) if found else None
+
+
 def test_each_card_is_a_phone_sized_card_with_an_open_button_and_a_drop_zone(
     factory: TwoBrandsOneFactory,
 ) -> None:
     cap = factory.cap(factory.first, category="OSH", severity="critical")
+    client = client_for(factory.supplier)
 
-    response = client_for(factory.supplier).get(reverse("my_caps"))
+    response = client.get(reverse("my_caps"))
     html = response.content.decode()
 
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "<table" not in html  # cards, not a table that scrolls sideways on a phone
-    card = html[html.index(f'id="cap-{cap.pk}"') :]
-    card = card[: card.index("</article>")]
+    card = card_of(html, cap)
     assert "Acme Apparel" in card
     assert "Lotus Knit" in card
     assert "Workplace health and safety" in card
     assert 'class="badge badge-severity-critical"' in card
     assert f'href="{reverse("cap_detail", args=[cap.pk])}" role="button"' in card
+    # “Add evidence” fetches the form when opened; without JavaScript it offers the
+    # CAP page's own upload instead.
+    assert "<summary>Add evidence</summary>" in card
+    assert f'href="{reverse("cap_detail", args=[cap.pk])}#cap-evidence"' in card
+    url = evidence_form_url(card)
+    assert url == f"{reverse('my_caps_evidence_form', args=[cap.pk])}?next=%2Fcaps%2Fmine%2F"
     # The drop zone is a plain multi-file form to the evidence upload: it works
     # without JavaScript, which only adds dropping.
-    form = re.search(r"<form [^>]*data-evidence-drop[^>]*>", card)
+    fragment = client.get(url).content.decode()
+    form = re.search(r"<form [^>]*data-evidence-drop[^>]*>", fragment)
     assert form is not None
     assert f'action="{reverse("evidence_upload", args=[cap.pk])}"' in form.group(0)
     assert 'enctype="multipart/form-data"' in form.group(0)
-    assert re.search(r'<input type="file" name="evidence-file"[^>]* multiple', card)
-    assert 'name="csrfmiddlewaretoken"' in card
-    assert 'name="next" value="/caps/mine/"' in card
+    assert re.search(r'<input type="file" name="evidence-file"[^>]* multiple', fragment)
+    assert 'name="csrfmiddlewaretoken"' in fragment
+    assert 'name="next" value="/caps/mine/"' in fragment
+    assert "<html" not in fragment  # the form alone, not a page
 
 
 def test_the_drop_script_is_a_static_file_and_the_page_has_no_inline_script(
@@ -253,11 +274,12 @@ def test_several_files_sent_from_a_card_are_stored_and_the_supplier_comes_back(
 ) -> None:
     cap = factory.cap(factory.first)
     client = client_for(factory.supplier)
-    html = client.get(reverse("my_caps"), {"brand": str(factory.first.organization_id)})
-    start = html.content.decode().index(f'id="cap-{cap.pk}"')
-    card = html.content.decode()[start:]
+    page = client.get(reverse("my_caps"), {"brand": str(factory.first.organization_id)})
+    url = evidence_form_url(card_of(page.content.decode(), cap))
+    assert url is not None
+    fragment = client.get(url).content.decode()
     # Post exactly the fields the card's form has (the CSRF token aside).
-    names = set(re.findall(r'name="([^"]+)"', card[: card.index("</form>")]))
+    names = set(re.findall(r'name="([^"]+)"', fragment))
     assert names == {
         "csrfmiddlewaretoken",
         "next",
@@ -266,7 +288,7 @@ def test_several_files_sent_from_a_card_are_stored_and_the_supplier_comes_back(
         "evidence-valid_until",
         "evidence-file",
     }
-    back = re.search(r'name="next" value="([^"]+)"', card)
+    back = re.search(r'name="next" value="([^"]+)"', fragment)
     assert back is not None
 
     response = client.post(
@@ -290,17 +312,58 @@ def test_several_files_sent_from_a_card_are_stored_and_the_supplier_comes_back(
     assert "2 files were uploaded." in after
 
 
+def test_the_form_returns_only_to_a_page_of_my_caps(factory: TwoBrandsOneFactory) -> None:
+    cap = factory.cap(factory.first)
+    url = reverse("my_caps_evidence_form", args=[cap.pk])
+    client = client_for(factory.supplier)
+
+    elsewhere = client.get(url, {"next": "https://evil.example/caps/mine/"}).content.decode()
+    second_page = client.get(url, {"next": "/caps/mine/?page=2"}).content.decode()
+
+    assert 'name="next" value="/caps/mine/"' in elsewhere
+    assert 'name="next" value="/caps/mine/?page=2"' in second_page
+
+
 def test_a_submitted_plan_takes_no_more_files_from_its_card(factory: TwoBrandsOneFactory) -> None:
     cap = submitted(factory.cap(factory.first), factory.supplier)
+    client = client_for(factory.supplier)
 
-    html = client_for(factory.supplier).get(reverse("my_caps")).content.decode()
-    start = html.index(f'id="cap-{cap.pk}"')
-    card = html[start : html.index("</article>", start)]
+    card = card_of(client.get(reverse("my_caps")).content.decode(), cap)
+    form = client.get(reverse("my_caps_evidence_form", args=[cap.pk]))
 
-    assert "data-evidence-drop" not in card
+    assert "cap-card-evidence" not in card
     assert "Before you can submit" not in card
     assert "1 evidence file" in card
     assert "Submitted for verification" in card
+    assert form.status_code == 409
+    assert "data-evidence-drop" not in form.content.decode()
+
+
+def test_the_card_form_is_404_to_those_who_do_not_work_on_the_cap(
+    factory: TwoBrandsOneFactory,
+) -> None:
+    cap = factory.cap(factory.first)
+    url = reverse("my_caps_evidence_form", args=[cap.pk])
+    stranger = supplier_admin_of(open_cap(member("brand", "admin")).facility)
+
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(factory.first).get(url).status_code == 404  # brands work elsewhere
+    assert Client().get(url).status_code == 302  # to sign in
+
+
+def test_the_card_form_takes_a_fixed_number_of_queries(
+    factory: TwoBrandsOneFactory, django_assert_num_queries: Any
+) -> None:
+    cap = factory.cap(factory.first)
+    client = client_for(factory.supplier)
+    url = reverse("my_caps_evidence_form", args=[cap.pk])
+    client.get(url)
+
+    # session, user, memberships; the CAP.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert response.status_code == 200
 
 
 def test_a_consultant_sees_the_caps_it_consults_on_and_not_those_it_watches() -> None:
@@ -316,7 +379,7 @@ def test_a_consultant_sees_the_caps_it_consults_on_and_not_those_it_watches() ->
 
     html = client_for(consultant).get(reverse("my_caps"))
     assert card_ids(html) == [str(consulted.pk)]
-    assert "data-evidence-drop" in html.content.decode()  # a consultant works on it
+    assert 'class="cap-card-evidence"' in html.content.decode()  # a consultant works on it
 
     cso = client_for(watcher).get(reverse("my_caps"))
     assert card_ids(cso) == []
@@ -335,6 +398,51 @@ def test_anonymous_visitors_are_asked_to_sign_in() -> None:
 
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_twenty_cards_a_page_and_the_next_page_keeps_the_filters(
+    factory: TwoBrandsOneFactory,
+) -> None:
+    today = timezone.localdate()
+    caps = [due(factory.cap(factory.first), today + timedelta(days=n)) for n in range(22)]
+    factory.cap(factory.second)  # filtered out below
+    client = client_for(factory.supplier)
+    brand = str(factory.first.organization_id)
+
+    first = client.get(reverse("my_caps"), {"brand": brand})
+    html = first.content.decode()
+    following = re.search(r'<a href="\?([^"]+)">Next', html)
+    assert following is not None
+    second = client.get(f"{reverse('my_caps')}?{unescape(following.group(1))}")
+
+    assert card_ids(first) == [str(cap.pk) for cap in caps[:20]]
+    assert card_ids(second) == [str(cap.pk) for cap in caps[20:]]
+    assert "Page 1 of 2" in html
+    assert "22 in all" in html
+    # The cards' upload forms come back to the page and filters they were sent from.
+    card = card_of(second.content.decode(), caps[20])
+    assert f"next=%2Fcaps%2Fmine%2F%3Fbrand%3D{brand}%26page%3D2" in card
+
+
+def test_card_labels_come_from_dictionaries_in_the_readers_language(
+    factory: TwoBrandsOneFactory,
+) -> None:
+    cap = factory.cap(factory.first, category="HOURS", severity="critical")
+    User.objects.filter(pk=factory.supplier.user_id).update(language="es")
+
+    # get_FOO_display rebuilt the field's choices, one gettext a label, three times a
+    # card; the labels must come from elsewhere.
+    with mock.patch.object(
+        models.Model, "_get_FIELD_display", side_effect=AssertionError("per-card choices")
+    ):
+        html = client_for(factory.supplier).get(reverse("my_caps")).content.decode()
+
+    card = card_of(html, cap)
+    assert "Jornada laboral, horas extra, días de descanso" in card
+    assert '<span class="badge badge-severity-critical">Crítico</span>' in card
+    with translation.override("es"):
+        assert f'cap-status">{cap.get_status_display()}</span>' in card
+    assert "Abrir" in card  # the button opens the plan (not "Abierto", an open plan)
 
 
 def test_pages_of_cards_take_the_same_queries_for_few_or_many_caps(
