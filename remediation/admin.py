@@ -204,8 +204,8 @@ class CorrectiveActionPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CorrectiveA
         "verification_method",
         OverdueFilter,
         ("not_sustained_at", admin.EmptyFieldListFilter),
-        "finding__severity",
-        "finding__category",
+        "severity",
+        "category",
     ]
     search_fields = [
         "facility__name",
@@ -214,12 +214,25 @@ class CorrectiveActionPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CorrectiveA
         "brand__name",
     ]
     list_select_related = ["finding__audit", "facility", "brand"]
+    # Copies of the finding's, not editable on the model: named here so the page can
+    # show them at all.
+    readonly_fields = ["severity", "category"]
     # Status, dates and the verifier are set by the transition services only; like
     # every field here they are shown, never edited (ReadOnlyAdminMixin).
     fieldsets = (
         (
             None,
-            {"fields": ("finding", "brand", "facility", "status", "due_date")},
+            {
+                "fields": (
+                    "finding",
+                    "brand",
+                    "facility",
+                    "severity",
+                    "category",
+                    "status",
+                    "due_date",
+                )
+            },
         ),
         (
             _("Verification"),

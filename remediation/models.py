@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, Finding
 from csr_platform.models import Organization
-from laws.taxonomy import FindingCategory
+from laws.taxonomy import FindingCategory, Severity
 from remediation.querysets import (
     CapChildQuerySet,
     CapCommentQuerySet,
@@ -58,6 +58,17 @@ class CorrectiveActionPlan(models.Model):
     # Kept on the plan (it never changes) so every list scopes and filters without
     # joining through the audit.
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="caps")
+    # The finding's, copied when the plan opens and kept in step when a final finding
+    # is amended (``cap_follow_finding``): the dashboard groups a brand's plans by
+    # them without joining every finding (BENCHMARKS.md, page.dashboard_csr). No
+    # index of their own: every read narrows by brand and status first, and the
+    # verified-plans index carries the severity.
+    category = models.CharField(
+        _("category"), max_length=10, choices=FindingCategory.choices, editable=False
+    )
+    severity = models.CharField(
+        _("severity"), max_length=20, choices=Severity.choices, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -122,6 +133,26 @@ class CorrectiveActionPlan(models.Model):
                 fields=["due_date", "created_at"],
                 condition=Q(status__in=["open", "in_progress", "submitted", "returned"]),
                 name="cap_open_by_due_date",
+            ),
+            # One brand's open plans by due date: the overdue list's count reads the
+            # brand's 12,600 overdue plans, not all brands' 24,300 (the page itself
+            # still walks the index above in order and stops at 50 rows). Usable
+            # because ``cap_rule`` is an OR of indexable conditions.
+            models.Index(
+                fields=["brand", "due_date", "created_at"],
+                condition=Q(status__in=["open", "in_progress", "submitted", "returned"]),
+                name="cap_open_by_brand_due_date",
+            ),
+            # The dashboard's median days to close: a brand's plans verified in the
+            # last 12 months, not every brand's verified plans (397,000 at scale).
+            # Opened and severity included so a read by brand alone needs no table
+            # access; under ``cap_rule`` (brand or participant, a BitmapOr) the rows
+            # are still read from the table, 48,600 for the largest brand.
+            models.Index(
+                fields=["brand", "verified_at"],
+                include=["created_at", "severity"],
+                condition=Q(status="verified"),
+                name="cap_verified_by_brand",
             ),
         ]
 

@@ -11,9 +11,10 @@ about them, are seen only by the organization that wrote them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 from csr_platform.querysets import TenantQuerySet
 
@@ -27,16 +28,39 @@ def cap_rule(membership: Membership, prefix: str = "") -> Q:
     from remediation.models import CapParticipant
 
     org = membership.organization_id
-    joined = Exists(
-        CapParticipant.objects.filter(
-            cap_id=OuterRef(f"{prefix}pk"), organization_id=org, removed_at__isnull=True
-        )
+    joined = _one_of(
+        f"{prefix}pk",
+        CapParticipant.objects.filter(organization_id=org, removed_at__isnull=True).values(
+            "cap_id"
+        ),
     )
     if membership.is_brand:
-        return Q(**{f"{prefix}brand_id": org}) | Q(joined)
+        return Q(**{f"{prefix}brand_id": org}) | joined
     if membership.is_supplier:
         return Q(**{f"{prefix}facility__supplier_id": org})
-    return Q(joined)
+    return joined
+
+
+def _one_of(field: str, ids: QuerySet[Any]) -> Q:
+    """``field`` is one of ``ids``. On PostgreSQL as ``= ANY(ARRAY(subquery))``: the
+    subquery runs once and the primary key index answers it, so beside
+    ``brand_id = …`` in an OR both sides are read from indexes (a BitmapOr); an
+    EXISTS there is a filter over every brand's rows (the overdue count read 24,000
+    plans for 12,600; BENCHMARKS.md)."""
+    ids = ids.order_by()
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return Q(_EqualsAny(F(field), ArraySubquery(ids)))
+
+
+class _EqualsAny(Func):
+    """``value = ANY(array)``."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 class CapQuerySet(TenantQuerySet):

@@ -276,14 +276,14 @@ def purchasing_counts(membership: Membership) -> PurchasingCounts:
         )
     ).order_by("-year", "-quarter")
     by_season = [(Season(row["year"], row["quarter"]), row["caps"]) for row in seasons]
+    # IN rather than a per-plan EXISTS: PostgreSQL hashes the causes' plans once
+    # instead of probing them for each of the brand's 220,000 CAPs (1.1 s at scale).
     totals = (
         brand_caps(membership)
         .order_by()
         .aggregate(
             total=Count("pk"),
-            with_cause=Count(
-                "pk", filter=Q(Exists(purchasing_causes(membership).filter(cap=OuterRef("pk"))))
-            ),
+            with_cause=Count("pk", filter=Q(pk__in=causes.values("cap_id"))),
         )
     )
     return PurchasingCounts(

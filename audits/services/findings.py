@@ -20,6 +20,7 @@ from audits.models import Audit, AuditAmendment, Finding, Observation
 from audits.services.alerts import alert_zero_tolerance
 from audits.services.audits import _change_log, require_draft, require_recorder
 from audits.services.policy import severity_policy_for
+from audits.signals import finding_amended
 from csr_platform.errors import StateConflict
 from csr_platform.models import Membership
 from laws.models import CodeClause, Requirement
@@ -183,6 +184,7 @@ def finding_amend(
         finding.due_date = policy.due_date(finding.severity, counted_from=audit.end_date)
     finding.full_clean(exclude=CHECKED_ELSEWHERE, validate_unique=False, validate_constraints=False)
     finding.save()
+    finding_amended.send(sender=Finding, finding_id=str(finding.pk))
     if not was_zero_tolerance:
         alert_zero_tolerance(audit=audit, findings=[finding])
     return AuditAmendment.objects.create(

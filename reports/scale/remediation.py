@@ -499,6 +499,8 @@ def write_cap(run: Run, link: Link, finding: FindingRecord, cap: CapRecord) -> N
         finding_id=finding.id,
         brand_id=link.brand.id,
         facility_id=link.site.id,
+        category=finding.category,
+        severity=finding.severity,
         status=cap.status,
         due_date=cap.due_date,
         verification_method=cap.verification_method,
