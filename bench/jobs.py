@@ -40,7 +40,7 @@ from reports.documents import (
     report_html,
 )
 from reports.models import ScorecardSnapshot
-from reports.scorecards import brand_viewpoint, compute_scorecards, scored_relationships
+from reports.scorecards import brand_viewpoint, score_relationships, scored_relationships
 from reports.services.snapshots import last_complete_month, scorecard_snapshots_take
 from suppliers.models import Facility
 
@@ -145,12 +145,13 @@ SCORECARD_TARGET = 1.0
 
 
 def scorecards(manifest: Manifest) -> list[Measurement]:
-    """Every scorecard of the largest brand computed in-process: once to warm up, then
-    the median of three."""
+    """Every scorecard of the largest brand scored in-process, as the hourly refresh
+    of the stored current scorecards and the monthly snapshots score it: once to warm
+    up, then the median of three."""
     viewpoint = brand_viewpoint(_brand(manifest))
 
     def compute() -> int:
-        return len(compute_scorecards(viewpoint, scored_relationships(viewpoint)))
+        return len(score_relationships(viewpoint, scored_relationships(viewpoint)))
 
     facilities = compute()
     runs = []

@@ -1,5 +1,7 @@
 """Admin for platform staff, for supporting tenants: read-only scorecard snapshots
-(taken by the monthly task only; nobody edits history), the report requests with
+(taken by the monthly task only; nobody edits history) and current scorecards
+(computed only; a wrong one is marked stale by the writes it reads), the report
+requests with
 their status and error (a failed one can be queued again), and report branding."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import ReportBranding, ReportRequest, ScorecardSnapshot
+from reports.models import CurrentScorecard, ReportBranding, ReportRequest, ScorecardSnapshot
 
 
 @admin.register(ScorecardSnapshot)
@@ -30,6 +32,38 @@ class ScorecardSnapshotAdmin(admin.ModelAdmin[ScorecardSnapshot]):
         "grade",
         "components",
         "taken_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CurrentScorecard)
+class CurrentScorecardAdmin(admin.ModelAdmin[CurrentScorecard]):
+    list_display = ["brand", "facility", "score", "grade", "trend", "on", "stale", "computed_at"]
+    list_filter = ["grade", "stale", "on"]
+    search_fields = ["brand__name", "facility__name"]
+    list_select_related = ["brand", "facility"]
+    ordering = ["brand__name", "score"]
+    fields = readonly_fields = (
+        "brand",
+        "facility",
+        "relationship",
+        "on",
+        "score",
+        "grade",
+        "components",
+        "previous_score",
+        "previous_month",
+        "trend",
+        "stale",
+        "computed_at",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -2,7 +2,8 @@
 
 - **CSR** (brand admins, CSR staff; viewers read it too): open CAPs by severity and
   by category, overdue, due within a week, zero-tolerance alerts, the repeat-finding
-  rate and the median days from a CAP being opened to its verification, by severity.
+  rate of the audits of the last 24 months and the median days from a CAP being
+  opened to its verification, by severity.
 - **Sourcing** (sourcing managers; brand admins see both): the scorecards at a
   glance, the decisions waiting for this person's sign-off and the brand-side root
   causes (purchasing practices) by code.
@@ -26,6 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     OuterRef,
@@ -48,6 +50,7 @@ from remediation.selectors import by_urgency, caps_worked_on_by, purchasing_caus
 from remediation.services.reminders import DUE_SOON_DAYS
 from reports.models import GRADES
 from reports.scorecards import (
+    REPEAT_WINDOW_MONTHS,
     Scorecard,
     compute_scorecards,
     end_of_day,
@@ -56,6 +59,7 @@ from reports.scorecards import (
     ordered,
     scored_relationships,
 )
+from reports.services.scorecards import in_table_order, scorecards_current, scorecards_of
 from suppliers.models import SourcingRelationship
 
 OPEN_STATES = CorrectiveActionPlan.OPEN_STATES
@@ -72,6 +76,11 @@ PRACTICE_LABELS: dict[str, Any] = dict(PURCHASING_PRACTICE_CODES)
 # Median days to close over the CAPs verified in the last 12 months: the window of
 # the scorecards' responsiveness, so the two read alike.
 CLOSE_WINDOW_MONTHS = 12
+# The repeat rate reads every non-conformity of two years (100,000 for the largest
+# brand at scale: 0.3 s) and moves only when an audit is finalized, amended or
+# shared; the panel loads after the page, so a few minutes late is acceptable
+# (BENCHMARKS.md, page.dashboard_csr).
+REPEATS_KEPT_SECONDS = 5 * 60
 # Rows of each list on a dashboard: what fits on a screen beside the numbers; the
 # link under each list leads to all of them.
 ALERTS_SHOWN = 10
@@ -152,7 +161,13 @@ class CsrDashboard:
     alerts: list[ZeroToleranceAlert]
     alerts_total: int
     repeats: RepeatRate
+    # The first audit day the repeat rate counts (the finding list's "audited from").
+    repeats_since: date
     close_times: list[CloseTime]
+
+    @property
+    def repeat_window_months(self) -> int:
+        return REPEAT_WINDOW_MONTHS
 
     @property
     def due_soon_until(self) -> date:
@@ -175,15 +190,16 @@ class CsrDashboard:
 
 def csr_dashboard(membership: Membership, *, today: date | None = None) -> CsrDashboard:
     """Four queries: open CAPs grouped by category and severity, the alerts, the
-    repeat-finding rate and the medians."""
+    repeat-finding rate (none while the brand's is kept) and the medians."""
     today = today or timezone.localdate()
     caps = CorrectiveActionPlan.objects.visible_to(membership)
     # One GROUP BY over (category, severity) gives both breakdowns and the totals;
-    # the few dozen grouped rows are then added up by category and by severity.
+    # the few dozen grouped rows are then added up by category and by severity. The
+    # plan's own copies of its finding's category and severity: no join to findings.
     grouped = (
         caps.filter(status__in=OPEN_STATES)
         .order_by()
-        .values("finding__category", "finding__severity")
+        .values("category", "severity")
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=_overdue(today)),
@@ -194,8 +210,8 @@ def csr_dashboard(membership: Membership, *, today: date | None = None) -> CsrDa
     categories: Counter[str] = Counter()
     overdue = due_soon = 0
     for row in grouped:
-        severities[row["finding__severity"]] += row["open"]
-        categories[row["finding__category"]] += row["open"]
+        severities[row["severity"]] += row["open"]
+        categories[row["category"]] += row["open"]
         overdue += row["overdue"]
         due_soon += row["due_soon"]
     by_category = sorted(
@@ -206,6 +222,9 @@ def csr_dashboard(membership: Membership, *, today: date | None = None) -> CsrDa
         key=lambda tally: (-tally.count, tally.label),
     )
     alerts, alerts_total = _zero_tolerance_alerts(membership)
+    # The scorecards' window, by the audit's first day as the finding list's "audited
+    # from" filter counts, so the panel's link lists the repeats counted.
+    repeats_since = months_before(today, REPEAT_WINDOW_MONTHS)
     return CsrDashboard(
         today=today,
         # Every severity, none open included: a zero there is news too.
@@ -218,9 +237,26 @@ def csr_dashboard(membership: Membership, *, today: date | None = None) -> CsrDa
         due_soon=due_soon,
         alerts=alerts,
         alerts_total=alerts_total,
-        repeats=repeat_rate(Finding.objects.visible_to(membership)),
+        repeats=_repeats(membership, repeats_since),
+        repeats_since=repeats_since,
         close_times=_close_times(caps, today),
     )
+
+
+def _repeats(membership: Membership, since: date) -> RepeatRate:
+    """The repeat rate of the findings of audits begun since ``since``, reused for
+    ``REPEATS_KEPT_SECONDS`` by every member of the brand (a brand's findings are
+    the same for all its members)."""
+    findings = Finding.objects.visible_to(membership).filter(audit__start_date__gte=since)
+    if not (membership.is_active and membership.is_brand):
+        return repeat_rate(findings)
+    key = f"csr-dashboard:repeats:{membership.organization_id}:{since.isoformat()}"
+    kept = cache.get(key)
+    if kept is not None:
+        return RepeatRate(*kept)
+    rate = repeat_rate(findings)
+    cache.set(key, (rate.repeats, rate.total), REPEATS_KEPT_SECONDS)
+    return rate
 
 
 def _zero_tolerance_alerts(membership: Membership) -> tuple[list[ZeroToleranceAlert], int]:
@@ -263,9 +299,7 @@ def _close_times(caps: QuerySet[CorrectiveActionPlan], today: date) -> list[Clos
         verified_at__gte=end_of_day(months_before(today, CLOSE_WINDOW_MONTHS)),
         verified_at__lt=end_of_day(today),
     )
-    medians = median_days(
-        verified, group="finding__severity", start="created_at", end="verified_at"
-    )
+    medians = median_days(verified, group="severity", start="created_at", end="verified_at")
     rows = []
     for severity in CAP_SEVERITIES:
         median, plans = medians.get(severity, (None, 0))
@@ -292,10 +326,10 @@ class SourcingDashboard:
 
 
 def sourcing_dashboard(membership: Membership, *, today: date | None = None) -> SourcingDashboard:
-    """The brand's scorecards (the relationships and four grouped aggregates), the
-    sign-offs waiting (one query) and the purchasing practices by code (one)."""
-    cards = compute_scorecards(membership, scored_relationships(membership), on=today)
-    grades = Counter(card.grade for card in cards)
+    """The brand's scorecards (grades and lowest scores: two queries over the stored
+    current scorecards, see _portfolio_scores), the sign-offs waiting (one query) and
+    the purchasing practices by code (one)."""
+    grades, lowest = _portfolio_scores(membership, today)
     sign_offs, sign_offs_total = (
         _sign_offs_waiting(membership)
         if membership.can(Capability.SIGN_OFF_SOURCING)
@@ -312,8 +346,8 @@ def sourcing_dashboard(membership: Membership, *, today: date | None = None) -> 
     )
     return SourcingDashboard(
         grades=[Tally(grade, grade, grades[grade]) for grade in GRADES],
-        lowest=ordered(cards, "score")[:LIST_SHOWN],
-        scored=len(cards),
+        lowest=lowest,
+        scored=sum(grades.values()),
         sign_offs=sign_offs,
         sign_offs_total=sign_offs_total,
         practices=[
@@ -325,6 +359,23 @@ def sourcing_dashboard(membership: Membership, *, today: date | None = None) -> 
             for row in practices[:LIST_SHOWN]
         ],
     )
+
+
+def _portfolio_scores(
+    membership: Membership, today: date | None
+) -> tuple[Counter[str], list[Scorecard]]:
+    """Facilities per grade and the lowest scores. Today's come from the stored
+    current scorecards (a GROUP BY and an ordered slice); another day's, asked for
+    by a report dated in the past, are computed as of that day."""
+    relationships = scored_relationships(membership)
+    if today is None or today == timezone.localdate():
+        rows = scorecards_current(membership, relationships)
+        grades = Counter(
+            dict(rows.order_by().values("grade").annotate(n=Count("pk")).values_list("grade", "n"))
+        )
+        return grades, scorecards_of(in_table_order(rows, "score")[:LIST_SHOWN])
+    cards = compute_scorecards(membership, relationships, on=today)
+    return Counter(card.grade for card in cards), ordered(cards, "score")[:LIST_SHOWN]
 
 
 def _sign_offs_waiting(membership: Membership) -> tuple[list[SourcingRelationship], int]:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from csr_platform.models import Membership, Organization
 from reports.querysets import (
+    CurrentScorecardQuerySet,
     ReportBrandingQuerySet,
     ReportRequestQuerySet,
     ScorecardSnapshotQuerySet,
 )
-from suppliers.models import Facility
+from suppliers.models import Facility, SourcingRelationship
 
 GRADES = ("A", "B", "C", "D", "E")
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -64,6 +65,69 @@ class ScorecardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.month:%Y-%m}: {self.score} ({self.grade})"
+
+
+class CurrentScorecard(models.Model):
+    """A brand's scorecard of one facility as computed on ``on`` (today, once
+    refreshed), kept so that the scorecard table, the sourcing dashboard and the
+    programme summary filter, sort and page in SQL instead of scoring the whole
+    portfolio on every request.
+
+    ``stale`` is set by every write that changes what the score reads (a finding, an
+    audit, a CAP, the relationship, a snapshot for the trend); a stale row, or one
+    computed on another day, is recomputed before it is read
+    (``reports.services.scorecards``). ``components`` holds what a snapshot holds:
+    each component's key, points and facts.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    brand = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="current_scorecards"
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="current_scorecards"
+    )
+    relationship = models.ForeignKey(
+        SourcingRelationship, on_delete=models.CASCADE, related_name="current_scorecards"
+    )
+    on = models.DateField(_("computed as of"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    grade = models.CharField(_("grade"), max_length=1, choices=[(g, g) for g in GRADES])
+    components = models.JSONField(_("components"), default=list)
+    previous_score = models.PositiveSmallIntegerField(_("previous score"), null=True, blank=True)
+    previous_month = models.DateField(_("previous month"), null=True, blank=True)
+    trend = models.SmallIntegerField(_("trend"), null=True, blank=True)
+    stale = models.BooleanField(_("stale"), default=False)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    objects: ClassVar[CurrentScorecardQuerySet] = CurrentScorecardQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["brand", "score"]
+        verbose_name = _("current scorecard")
+        verbose_name_plural = _("current scorecards")
+        constraints = [
+            # One current card per brand and facility: concurrent refreshes upsert
+            # onto it rather than add a second.
+            models.UniqueConstraint(
+                fields=["brand", "facility"], name="current_scorecard_unique_facility"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lte=100), name="current_scorecard_score_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=GRADES), name="current_scorecard_grade_valid"
+            ),
+        ]
+        # The orders of the scorecard table and the dashboard's lowest scores.
+        indexes = [
+            models.Index(fields=["brand", "score"], name="current_scorecard_score"),
+            models.Index(fields=["brand", "grade"], name="current_scorecard_grade"),
+            models.Index(fields=["brand", "trend"], name="current_scorecard_trend"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} on {self.on}: {self.score} ({self.grade})"
 
 
 def _report_file_name(instance: ReportRequest, filename: str) -> str:

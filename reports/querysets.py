@@ -23,6 +23,15 @@ class ScorecardSnapshotQuerySet(TenantQuerySet):
         return self.none()
 
 
+class CurrentScorecardQuerySet(TenantQuerySet):
+    """Like the snapshots: a brand's own current scorecards, nobody else's."""
+
+    def _visible_to(self, membership: Membership) -> Self:
+        if membership.is_brand:
+            return self.filter(brand_id=membership.organization_id)
+        return self.none()
+
+
 class ReportRequestQuerySet(TenantQuerySet):
     """A brand's reports are seen by every brand member who may ask for reports; a
     supplier's own facility reports by its admins. Nobody sees another

@@ -6,11 +6,14 @@ from datetime import date
 
 from celery import shared_task
 
+from csr_platform.models import Organization
+from csr_platform.roles import OrganizationKind
 from reports.services.report_requests import (
     monthly_reports_queue,
     report_generate,
     scheduled_report_email,
 )
+from reports.services.scorecards import current_scorecards_refresh, current_scorecards_refresh_all
 from reports.services.snapshots import scorecard_snapshots_take
 
 
@@ -20,6 +23,17 @@ def take_scorecard_snapshots(month: str | None = None) -> int:
     close of ``month`` (``YYYY-MM-DD``; the month just ended by default). Safe to run
     again: a month already snapshotted is skipped."""
     return scorecard_snapshots_take(month=date.fromisoformat(month) if month else None)
+
+
+@shared_task(time_limit=30 * 60)
+def refresh_scorecards(brand_id: str | None = None) -> int:
+    """Hourly (Celery beat): recompute the stored current scorecards of one brand, or
+    of every brand, as of today (upserted a batch per transaction). Safe to run again
+    or twice at once: rows are upserted on (brand, facility)."""
+    if brand_id is None:
+        return current_scorecards_refresh_all()
+    brand = Organization.objects.filter(pk=brand_id, kind=OrganizationKind.BRAND).first()
+    return 0 if brand is None else current_scorecards_refresh(brand=brand)
 
 
 @shared_task

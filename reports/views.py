@@ -23,6 +23,7 @@ from csr_platform.views.mixins import TenantPageMixin, page_of
 from reports import charts
 from reports.api.filters import NO_OWNER, ScorecardFilter
 from reports.scorecards import Scorecard, attach_history, compute_scorecards, scored_relationships
+from reports.services.scorecards import scorecards_of
 from suppliers.forms import sourcing_members
 
 # Table columns that sort, and the order a first click asks for: the worst first for
@@ -67,7 +68,8 @@ class BrandOnlyMixin(TenantPageMixin):
 class ScorecardListView(BrandOnlyMixin, View):
     """Every scored facility of the brand: score, grade, trend and sparkline, with
     filters (country, grade, sourcing owner, trend) and ``?sort=``. A fixed number of
-    queries whatever the number of facilities."""
+    queries whatever the number of facilities: the stored current scorecards are
+    filtered, sorted and paged in SQL, and only the page's rows become cards."""
 
     template_name = "reports/scorecard_list.html"
 
@@ -75,8 +77,8 @@ class ScorecardListView(BrandOnlyMixin, View):
         rows = scored_relationships(self.membership)
         filterset = ScorecardFilter(request.GET or None, queryset=rows, request=request)
         self._narrow_choices(filterset, rows)
-        page = page_of(request, filterset.scorecards(self.membership))
-        cards: list[Scorecard] = list(page.object_list)
+        page = page_of(request, filterset.scorecard_rows(self.membership))
+        cards = scorecards_of(page.object_list)
         attach_history(self.membership, cards)
         return render(
             request,

@@ -1,8 +1,10 @@
-"""Opening CAPs when an audit is finalized, and marking fixes that did not hold.
+"""Opening CAPs when an audit is finalized, marking fixes that did not hold, and
+keeping each plan's copy of its finding's category and severity.
 
 Runs on ``audits.signals.audit_finalized`` (after the audit's commit). Idempotent: a
 finding that already has its CAP is left alone, so a repeated announcement opens
-nothing twice.
+nothing twice. ``audits.signals.finding_amended`` (inside the amendment's
+transaction) copies an amended finding's category and severity again.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from laws.taxonomy import FindingCategory, Severity
 from remediation.models import CapEvent, CorrectiveActionPlan
+from suppliers.signals import facility_facts_changed
 
 Verification = CorrectiveActionPlan.Verification
 
@@ -47,6 +51,8 @@ def caps_open_for_audit(*, audit_id: str) -> list[CorrectiveActionPlan]:
                 finding=finding,
                 brand_id=audit.brand_id,
                 facility_id=audit.facility_id,
+                category=finding.category,
+                severity=finding.severity,
                 due_date=finding.due_date,
                 verification_method=verification_method_for(finding),
             )
@@ -67,6 +73,9 @@ def caps_open_for_audit(*, audit_id: str) -> list[CorrectiveActionPlan]:
         ]
     )
     _mark_not_sustained(audit)
+    if caps:
+        # Plans past due from the start count on the scorecard (a backdated audit).
+        facility_facts_changed.send(sender=CorrectiveActionPlan, facility_ids=[audit.facility_id])
     return caps
 
 
@@ -90,5 +99,21 @@ def _mark_not_sustained(audit: Audit) -> None:
         )
 
 
+def cap_follow_finding(*, finding_id: str) -> int:
+    """Copy a finding's category and severity onto its CAP again after a final
+    finding was amended; returns how many plans it wrote (0 or 1). Runs inside the
+    amendment's transaction, so the plan never disagrees with its finding."""
+    finding = Finding.objects.filter(pk=finding_id)
+    # One UPDATE reading the finding as it now is, whatever the amendment changed.
+    return CorrectiveActionPlan.objects.filter(finding_id=finding_id).update(
+        category=Subquery(finding.values("category")),
+        severity=Subquery(finding.values("severity")),
+    )
+
+
 def on_audit_finalized(sender: Any, *, audit_id: str, **kwargs: Any) -> None:
     caps_open_for_audit(audit_id=audit_id)
+
+
+def on_finding_amended(sender: Any, *, finding_id: str, **kwargs: Any) -> None:
+    cap_follow_finding(finding_id=finding_id)

@@ -1,9 +1,10 @@
 """Filters of the scorecard table, shared by the API (``scorecards/``) and the page
 (``/reports/scorecards/``) so both accept and mean exactly the same parameters.
 
-``country`` and ``owner`` narrow the relationships in the database; ``grade``,
-``trend`` and ``sort`` apply to computed scores, so :meth:`ScorecardFilter.scorecards`
-applies them after scoring (the database filter methods leave the rows alone).
+``country`` and ``owner`` narrow the relationships; ``grade``, ``trend`` and ``sort``
+apply to the scores, so :meth:`ScorecardFilter.scorecard_rows` applies them to the
+stored current scorecards of those relationships (the relationship filter methods
+leave the rows alone).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from csr_platform.models import Membership
-from reports.models import GRADES, ReportRequest
-from reports.scorecards import IMPROVING, WORSENING, Scorecard, compute_scorecards, keep, ordered
+from reports.models import GRADES, CurrentScorecard, ReportRequest
+from reports.scorecards import IMPROVING, WORSENING
+from reports.services.scorecards import in_table_order, scorecards_current
 from suppliers.models import SourcingRelationship
 
 NO_OWNER = "none"
@@ -114,12 +116,20 @@ class ScorecardFilter(django_filters.FilterSet):
     def order(self) -> str:
         return self.value("sort") or DEFAULT_SORT
 
-    def scorecards(self, viewpoint: Membership) -> list[Scorecard]:
-        """The scorecards of the filtered relationships, filtered by grade and trend and
-        in the order asked for. A fixed number of queries (see compute_scorecards)."""
-        cards = compute_scorecards(viewpoint, self.qs)
-        cards = keep(cards, grade=self.value("grade"), trend=self.value("trend"))
-        return ordered(cards, self.order)
+    def scorecard_rows(self, viewpoint: Membership) -> QuerySet[CurrentScorecard]:
+        """The current scorecards of the filtered relationships, of the grade and trend
+        asked for, in the order asked for — what ``reports.scorecards.keep`` and
+        ``ordered`` do to computed cards, done in SQL so a page reads only its rows.
+        A card without a snapshot to compare with has no trend, so matches neither."""
+        rows = scorecards_current(viewpoint, self.qs)
+        if grade := self.value("grade"):
+            rows = rows.filter(grade=grade)
+        trend = self.value("trend")
+        if trend == IMPROVING:
+            rows = rows.filter(trend__gt=0)
+        elif trend == WORSENING:
+            rows = rows.filter(trend__lt=0)
+        return in_table_order(rows, self.order)
 
     @property
     def filtered(self) -> bool:

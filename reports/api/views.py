@@ -44,6 +44,7 @@ from reports.services.report_requests import (
     report_request,
     report_retry,
 )
+from reports.services.scorecards import scorecards_of
 from suppliers.models import Facility, SourcingRelationship
 
 
@@ -56,7 +57,7 @@ class ScorecardViewSet(TenantViewSet):
     serializer_class = ScorecardSerializer
     filterset_class = ScorecardFilter
     # Only for the schema and the parameters it documents: list() filters itself,
-    # because grade, trend and order apply to computed scores.
+    # because grade, trend and order apply to the stored scores, not to relationships.
     filter_backends = [DjangoFilterBackend]
     lookup_field = "facility_id"
     lookup_url_kwarg = "pk"
@@ -73,10 +74,11 @@ class ScorecardViewSet(TenantViewSet):
         )
         if not filterset.is_valid():
             raise utils.translate_validation(filterset.errors)
-        page = self.paginate_queryset(filterset.scorecards(self.membership))
+        page = self.paginate_queryset(filterset.scorecard_rows(self.membership))
         assert page is not None, "every list is paginated"
-        attach_history(self.membership, page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        cards = scorecards_of(page)
+        attach_history(self.membership, cards)
+        return self.get_paginated_response(self.get_serializer(cards, many=True).data)
 
     @extend_schema(summary="One facility's scorecard, by the facility's id")
     def retrieve(self, request: Request, pk: str | None = None) -> Response:

@@ -335,7 +335,9 @@ def test_a_facility_report_needs_a_facility_the_reader_sees(story: Story) -> Non
 # --- What a report costs ----------------------------------------------------------------------
 
 # Pinned: a change that adds a query per facility, per finding or per CAP shows here.
-PROGRAM_QUERIES = 18
+# The programme summary's 25 include filling the brand's current scorecards on this
+# first read (10) and reading their grades and lowest scores (2).
+PROGRAM_QUERIES = 25
 FACILITY_QUERIES = 21
 
 

@@ -29,7 +29,9 @@ from audits.models import Audit, Finding
 from csr_platform import demo as core_demo
 from csr_platform.models import Membership, Organization, User
 from remediation.models import CapAction, CapEvent, Comment, CorrectiveActionPlan, Evidence
+from reports.models import CurrentScorecard
 from reports.scale import scale_data_delete
+from reports.scorecards import brand_viewpoint, scored_relationships
 from suppliers.models import Facility, SourcingRelationship
 from tests.remediation.helpers import open_cap
 
@@ -149,6 +151,18 @@ def test_the_same_seed_and_day_give_the_same_rows(scale: Generated, tmp_path: Pa
     again = json.loads((tmp_path / "again.json").read_text())
     assert again["largest_brand"] == scale.manifest["largest_brand"]
     assert again["counts"] == scale.manifest["counts"]
+
+
+def test_every_scored_relationship_has_its_current_scorecard_filled(scale: Generated) -> None:
+    brand = member(scale.manifest["largest_brand"]["members"]["csr"]).organization
+    scored = scored_relationships(brand_viewpoint(brand))
+
+    stored = CurrentScorecard.objects.filter(brand=brand, stale=False)
+
+    assert scored.count() > 0
+    assert set(stored.values_list("relationship_id", flat=True)) == set(
+        scored.values_list("pk", flat=True)
+    )
 
 
 # --- Tenancy ------------------------------------------------------------------------------

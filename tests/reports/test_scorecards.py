@@ -18,12 +18,13 @@ from reports.scorecards import (
     keep,
     months_before,
     ordered,
+    score_relationships,
     scored_relationships,
 )
 from suppliers.models import SourcingRelationship
 from tests.audits.helpers import also_sourced_by, facility_of, supplier_admin_of
 from tests.factories import Brand, member
-from tests.remediation.helpers import submitted
+from tests.remediation.helpers import submitted, verified
 from tests.reports import Portfolio, audited, cap_of, days_ago, finding_of
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +272,45 @@ def test_today_is_the_default_day() -> None:
 
     assert implicit.on == timezone.localdate()
     assert points(implicit) == points(explicit)
+
+
+def test_the_light_scoring_gives_the_cards_scores_in_the_same_queries() -> None:
+    brand = _brand_with(4)
+    viewpoint = brand_viewpoint(brand.org)
+    cards = compute_scorecards(viewpoint, scored_relationships(viewpoint))
+
+    with CaptureQueriesContext(connection) as queries:
+        scores = score_relationships(viewpoint, scored_relationships(viewpoint))
+
+    assert len(queries) == 5
+    by_facility = {card.relationship.facility_id: card for card in cards}
+    for score in scores:
+        card = by_facility[score.facility_id]
+        assert score.relationship_id == card.relationship.pk
+        assert (score.components, score.score, score.grade, score.trend) == (
+            card.components,
+            card.score,
+            card.grade,
+            card.trend,
+        )
+
+
+def test_todays_overdue_plans_are_read_without_the_later_verifications() -> None:
+    """Nothing is verified or cancelled after today, and asking would keep PostgreSQL
+    from the CAPs' (brand, status, due date) index."""
+    portfolio = Portfolio()
+    viewpoint = portfolio.brand.viewer
+
+    def overdue_sql(**kwargs: object) -> str:
+        with CaptureQueriesContext(connection) as queries:
+            compute_scorecards(viewpoint, scored_relationships(viewpoint), **kwargs)  # type: ignore[arg-type]
+        return next(q["sql"] for q in queries if '"total"' in q["sql"])
+
+    # The minor canteen finding's overdue CAP is verified today, as was the major
+    # OSH finding's (in the fixture): both overdue yesterday, not today.
+    verified(cap_of(portfolio.first, 2), supplier_admin_of(portfolio.alpha), portfolio.brand.admin)
+
+    assert "verified_at" not in overdue_sql()
+    assert "verified_at" in overdue_sql(on=days_ago(1))
+    assert points(portfolio.cards()["Alpha Knit"])["overdue_caps"] == 4
+    assert points(portfolio.cards(on=days_ago(1))["Alpha Knit"])["overdue_caps"] == 12

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.models import ScorecardSnapshot
@@ -77,6 +79,24 @@ def test_large_brands_are_written_in_bounded_batches(monkeypatch: pytest.MonkeyP
 
     assert written == 5
     assert ScorecardSnapshot.objects.filter(brand=brand.org).count() == 5
+
+
+def test_a_brand_is_scored_once_however_many_batches_it_is_written_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The aggregates read all the brand's findings whatever the batch: scored per
+    batch, 25 batches cost 25 times the brand (65 s for the largest)."""
+    monkeypatch.setattr(services, "SNAPSHOT_BATCH", 2)
+    brand = brand_with_facilities(5)
+
+    with CaptureQueriesContext(connection) as queries:
+        written = scorecard_snapshots_take(brands=[brand.org])
+
+    assert written == 5
+    finding_reads = [q for q in queries if 'FROM "audits_finding"' in q["sql"]]
+    assert len(finding_reads) == 1
+    inserts = [q for q in queries if q["sql"].startswith("INSERT") and "snapshot" in q["sql"]]
+    assert len(inserts) == 3
 
 
 def test_every_brand_is_snapshotted_by_default_and_nobody_elses_facilities() -> None:
