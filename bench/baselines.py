@@ -469,6 +469,29 @@ SCORECARDS = Baseline(
 )
 
 
+# The same page read from the stored current scorecards (reports.CurrentScorecard),
+# which the endpoints serve once fresh: what the ORM, serializer or template and the
+# freshness check add to reading the rows. SCORECARDS above computes the same scores
+# in SQL: ``tests/bench`` checks the stored rows against it, and BENCHMARKS.md reports
+# what it costs per request (run 3, when it was the endpoints' baseline).
+STORED_SCORECARDS = Baseline(
+    "stored_scorecards",
+    """
+    SELECT cs.relationship_id AS relationship, f.id AS facility__id,
+           f.name AS facility__name, f.country AS facility__country, r.status,
+           cs.score, cs.grade, cs.components, cs.previous_score, cs.previous_month,
+           cs.trend, cs.on AS computed_on,
+           count(*) OVER () AS total
+      FROM reports_currentscorecard cs
+      JOIN suppliers_sourcingrelationship r ON r.id = cs.relationship_id
+      JOIN suppliers_facility f ON f.id = cs.facility_id
+     WHERE cs.brand_id = %(brand)s AND r.status NOT IN ('rejected', 'exited')
+     ORDER BY cs.score, lower(f.name), f.id
+     LIMIT %(limit)s OFFSET %(offset)s
+    """,
+    ("brand",),
+)
+
 BASELINES: dict[str, Baseline] = {
     baseline.name: baseline
     for baseline in (
@@ -479,5 +502,6 @@ BASELINES: dict[str, Baseline] = {
         MY_CAPS,
         LAW_SEARCH,
         SCORECARDS,
+        STORED_SCORECARDS,
     )
 }

@@ -149,6 +149,12 @@ def test_each_baseline_returns_its_endpoints_rows_in_the_same_order(
         assert [(str(row["facility"]["id"]), row["score"]) for row in raw["results"]] == [
             (row["id"], row["score"]) for row in cards["results"]
         ]
+        # The API has filled the stored rows the second baseline reads.
+        stored = _baseline("stored_scorecards", {"brand": brand, "limit": "5", "offset": offset})
+        assert stored["count"] == cards["count"]
+        assert [(str(row["facility"]["id"]), row["score"]) for row in stored["results"]] == [
+            (row["id"], row["score"]) for row in cards["results"]
+        ]
 
     filters = {"severity": "minor", "category": "OSH", "country": "BD"}
     findings = _api(actors, "/api/v1/findings/?severity=minor&category=OSH&country=BD")
