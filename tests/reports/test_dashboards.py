@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audits.services.sharing import audit_share_consent, audit_share_offer
 from csr_platform.models import Membership
@@ -23,6 +23,7 @@ from remediation.services.participants import participant_add
 from remediation.services.work import root_cause_add
 from reports import charts
 from reports.dashboards import (
+    PRACTICE_LABELS,
     csr_dashboard,
     partner_dashboard,
     parts_for,
@@ -355,6 +356,27 @@ def test_the_sourcing_numbers_match_the_story(portfolio: Portfolio) -> None:
         ("BP_LATE_CHANGE", 2),
         ("BP_LEADTIME", 1),
     ]
+
+
+def test_the_purchasing_practices_are_reused_by_the_brand_and_labelled_per_reader(
+    portfolio: Portfolio,
+) -> None:
+    sourcing_dashboard(portfolio.brand.sourcing)
+
+    with translation.override("es"), CaptureQueriesContext(connection) as captured:
+        again = sourcing_dashboard(portfolio.brand.admin)
+
+    assert not [q for q in captured if '"purchasing_code"' in q["sql"]]
+    assert [(t.key, t.count) for t in again.practices] == [
+        ("BP_LATE_CHANGE", 2),
+        ("BP_LEADTIME", 1),
+    ]
+    # Kept without labels: the first reader's language does not stick.
+    with translation.override("en"):
+        english = str(PRACTICE_LABELS["BP_LATE_CHANGE"])
+    with translation.override("es"):
+        spanish = str(PRACTICE_LABELS["BP_LATE_CHANGE"])
+    assert again.practices[0].label == spanish != english
 
 
 def test_the_sourcing_panel_links_to_the_lists_behind_it(portfolio: Portfolio) -> None:
