@@ -15,6 +15,10 @@ from laws.parameters import SCHEMAS, Topic, validate_parameters
 from laws.querysets import CodeClauseQuerySet, RequirementQuerySet
 from laws.taxonomy import FindingCategory
 
+# Labels by value, built once: ``get_topic_display`` rebuilds the whole list of
+# topics (one ``gettext`` each) on every call, a cost the library's list paid per row.
+TOPIC_LABELS: dict[str, Any] = dict(Topic.choices)
+
 
 class LegalInstrument(models.Model):
     """A statute, code, regulation, decree or notification of one country."""
@@ -134,6 +138,11 @@ class Requirement(models.Model):
     def clean(self) -> None:
         super().clean()
         self.parameters = validate_parameters(self.topic, self.parameters)
+
+    @property
+    def topic_label(self) -> str:
+        """The topic in the reader's language, as ``get_topic_display`` gives it."""
+        return str(TOPIC_LABELS.get(self.topic, self.topic))
 
     @property
     def reference(self) -> str:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -91,3 +95,23 @@ def signed_in(membership: Membership) -> Client:
 
 def text_of(response: Any) -> str:
     return str(response.content.decode())
+
+
+@contextmanager
+def get_display_refused(*models: type[Model]) -> Iterator[None]:
+    """``get_FOO_display`` of ``models`` (every model by default) raises inside the
+    block. (Django binds each to ``Model._get_FIELD_display`` when the class is made,
+    so patching that method afterwards would change nothing.) Lists read their rows'
+    labels from dictionaries: ``get_FOO_display`` rebuilds the field's whole list of
+    choices on every call."""
+
+    def refused(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("get_FOO_display called")
+
+    with ExitStack() as stack:
+        for model in models or apps.get_models():
+            for field in model._meta.concrete_fields:
+                name = f"get_{field.name}_display"
+                if field.choices and hasattr(model, name):
+                    stack.enter_context(mock.patch.object(model, name, refused))
+        yield

@@ -14,10 +14,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from csr_platform.models import Membership, User
 from laws.models import CodeClause, Requirement
+from laws.parameters import Topic
 from laws.services import library_import
+from tests.conftest import get_display_refused
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +245,25 @@ def test_search_finds_rules_by_their_words(library: None) -> None:
     assert "Overtime needs the worker's consent" in rows
     # Best match first (ranked on PostgreSQL; the only matches on SQLite).
     assert rows.split(" Reviewed ", 1)[1].split()[1] == "Overtime"
+
+
+def test_topic_labels_are_those_of_get_topic_display_in_every_language() -> None:
+    for value, _label in Topic.choices:
+        requirement = Requirement(topic=value)
+        for language in ("en", "es"):
+            with translation.override(language):
+                assert requirement.topic_label == requirement.get_topic_display()
+
+
+def test_the_library_list_reads_topics_from_a_dictionary(library: None) -> None:
+    client = signed_in(member("brand", "csr"))
+
+    # get_topic_display rebuilds the list of topics on each call, once per row.
+    with get_display_refused(Requirement):
+        rows = table(client.get(reverse("laws_index"), {"q": "consent overtime"}))
+
+    # Country, then the topic's label.
+    assert rows.split(" Reviewed ", 1)[1].split()[:2] == ["Bangladesh", "Overtime"]
 
 
 def test_search_leaves_out_rules_without_the_words(library: None) -> None:

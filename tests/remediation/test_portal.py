@@ -8,15 +8,14 @@ import re
 from datetime import date, timedelta
 from html import unescape
 from typing import Any, cast
-from unittest import mock
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audits.models import Audit, Finding
 from csr_platform.models import Membership, Organization, User
 from remediation.models import CorrectiveActionPlan, Evidence
 from remediation.selectors import submit_blockers_of, with_work_counts
@@ -25,6 +24,7 @@ from remediation.services.transitions import cap_cancel, submit_blockers
 from remediation.services.work import action_add, root_cause_add
 from suppliers.models import Facility
 from tests.audits.helpers import also_sourced_by, facility_of, supplier_admin_of
+from tests.conftest import get_display_refused
 from tests.factories import OrganizationFactory, member
 from tests.remediation.helpers import open_cap, pdf, plan, submitted
 
@@ -432,9 +432,7 @@ def test_card_labels_come_from_dictionaries_in_the_readers_language(
 
     # get_FOO_display rebuilt the field's choices, one gettext a label, three times a
     # card; the labels must come from elsewhere.
-    with mock.patch.object(
-        models.Model, "_get_FIELD_display", side_effect=AssertionError("per-card choices")
-    ):
+    with get_display_refused(CorrectiveActionPlan, Finding, Audit):
         html = client_for(factory.supplier).get(reverse("my_caps")).content.decode()
 
     card = card_of(html, cap)
