@@ -14,10 +14,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import CurrentScorecard, ReportBranding, ReportRequest, ScorecardSnapshot
+from suppliers.admin import ReadOnlyAdminMixin
 
 
 @admin.register(ScorecardSnapshot)
-class ScorecardSnapshotAdmin(admin.ModelAdmin[ScorecardSnapshot]):
+class ScorecardSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ScorecardSnapshot]):
     list_display = ["month", "brand", "facility", "score", "grade", "taken_at"]
     list_filter = ["grade", "month"]
     search_fields = ["brand__name", "facility__name"]
@@ -34,18 +35,9 @@ class ScorecardSnapshotAdmin(admin.ModelAdmin[ScorecardSnapshot]):
         "taken_at",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(CurrentScorecard)
-class CurrentScorecardAdmin(admin.ModelAdmin[CurrentScorecard]):
+class CurrentScorecardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CurrentScorecard]):
     list_display = ["brand", "facility", "score", "grade", "trend", "on", "stale", "computed_at"]
     list_filter = ["grade", "stale", "on"]
     search_fields = ["brand__name", "facility__name"]
@@ -65,15 +57,6 @@ class CurrentScorecardAdmin(admin.ModelAdmin[CurrentScorecard]):
         "stale",
         "computed_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReportRequest)

@@ -693,21 +693,6 @@ IMPROVING, WORSENING = "improving", "worsening"
 SORTS: tuple[str, ...] = ("score", "-score", "grade", "-grade", "name", "-name", "trend", "-trend")
 
 
-def keep(cards: Iterable[Scorecard], *, grade: str = "", trend: str = "") -> list[Scorecard]:
-    """The cards of ``grade`` and with an improving or worsening trend (a card without
-    a snapshot to compare with has no trend, so matches neither)."""
-    kept = []
-    for card in cards:
-        if grade and card.grade != grade:
-            continue
-        if trend == IMPROVING and not (card.trend is not None and card.trend > 0):
-            continue
-        if trend == WORSENING and not (card.trend is not None and card.trend < 0):
-            continue
-        kept.append(card)
-    return kept
-
-
 def ordered(cards: Iterable[Scorecard], sort: str = "") -> list[Scorecard]:
     """Cards in the order of ``sort`` (one of :data:`SORTS`; by name when empty),
     the facility's name breaking ties. Grade A sorts before B; cards without a trend

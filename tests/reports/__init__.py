@@ -3,6 +3,7 @@ audits, findings and CAPs made through the services, dated relative to today."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,7 +15,13 @@ from csr_platform.models import Membership
 from remediation.models import CorrectiveActionPlan
 from remediation.services.opening import caps_open_for_audit
 from reports.models import ScorecardSnapshot
-from reports.scorecards import Scorecard, compute_scorecards, scored_relationships
+from reports.scorecards import (
+    IMPROVING,
+    WORSENING,
+    Scorecard,
+    compute_scorecards,
+    scored_relationships,
+)
 from suppliers.models import Facility, SourcingRelationship
 from tests.audits.helpers import add_finding, draft_audit, facility_of, supplier_admin_of
 from tests.factories import Brand
@@ -146,3 +153,19 @@ def brand_with_facilities(count: int, name: str = "Acme Apparel") -> Brand:
             brand.admin, facility, days=200, findings=[{"severity": "major", "category": "OSH"}]
         )
     return brand
+
+
+def keep(cards: Iterable[Scorecard], *, grade: str = "", trend: str = "") -> list[Scorecard]:
+    """The cards of ``grade`` and with an improving or worsening trend (a card without
+    a snapshot to compare with has no trend, so matches neither): what the table's
+    grade and trend filters mean, which the stored rows' SQL filters must match."""
+    kept = []
+    for card in cards:
+        if grade and card.grade != grade:
+            continue
+        if trend == IMPROVING and not (card.trend is not None and card.trend > 0):
+            continue
+        if trend == WORSENING and not (card.trend is not None and card.trend < 0):
+            continue
+        kept.append(card)
+    return kept

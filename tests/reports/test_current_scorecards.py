@@ -27,7 +27,6 @@ from reports.scorecards import (
     WORSENING,
     brand_viewpoint,
     compute_scorecards,
-    keep,
     month_start,
     months_before,
     ordered,
@@ -46,7 +45,7 @@ from tests.audits.helpers import also_sourced_by, facility_of, supplier_admin_of
 from tests.conftest import token_client
 from tests.factories import Brand
 from tests.remediation.helpers import verified
-from tests.reports import Portfolio, audited, cap_of, days_ago, finding_of
+from tests.reports import Portfolio, audited, cap_of, days_ago, finding_of, keep
 
 pytestmark = pytest.mark.django_db
 

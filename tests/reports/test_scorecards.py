@@ -15,7 +15,6 @@ from reports.scorecards import (
     brand_viewpoint,
     compute_scorecards,
     grade_for,
-    keep,
     months_before,
     ordered,
     score_relationships,
@@ -25,7 +24,7 @@ from suppliers.models import SourcingRelationship
 from tests.audits.helpers import also_sourced_by, facility_of, supplier_admin_of
 from tests.factories import Brand, member
 from tests.remediation.helpers import submitted, verified
-from tests.reports import Portfolio, audited, cap_of, days_ago, finding_of
+from tests.reports import Portfolio, audited, cap_of, days_ago, finding_of, keep
 
 pytestmark = pytest.mark.django_db
 
